@@ -1,0 +1,241 @@
+"""What runs first inside every worker, before the user's target.
+
+Order matters: the death signal is set before anything else so the worker cannot
+outlive the app; logging is routed to the worker's own queue before the target's
+module is imported, so a ``logging.basicConfig`` in user code finds a handler and
+adds none; stdout and stderr are captured so nothing paints over the TUI.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import logging
+import logging.handlers
+import os
+import signal
+import sys
+import threading
+import traceback
+from dataclasses import dataclass, field
+from typing import Any
+
+from mproc_tui.core.records import LogEntry
+from mproc_tui.core.target_reference import load_target
+
+_PR_SET_PDEATHSIG = 1
+_OUTPUT_LOGGERS = {1: ("stdout", logging.INFO), 2: ("stderr", logging.WARNING)}
+
+
+@dataclass(frozen=True)
+class WorkerLaunch:
+    """Everything a worker needs, pickled to it by ``multiprocessing``."""
+
+    worker_id: int
+    target: str
+    args: tuple[Any, ...] = ()
+    kwargs: dict[str, Any] = field(default_factory=dict)
+    log_queue: Any = None
+    level: int = logging.DEBUG
+    app_pid: int = 0
+
+
+class EntryQueueHandler(logging.handlers.QueueHandler):
+    """A QueueHandler that sends flat ``LogEntry`` tuples instead of LogRecords."""
+
+    def __init__(self, queue: Any, worker_id: int) -> None:
+        super().__init__(queue)
+        self.worker_id = worker_id
+        self._exception_formatter = logging.Formatter()
+
+    def prepare(self, record: logging.LogRecord) -> Any:
+        return LogEntry(
+            worker_id=self.worker_id,
+            created=record.created,
+            level=record.levelno,
+            level_name=record.levelname,
+            logger_name=record.name,
+            process_name=str(record.processName),
+            pid=record.process or os.getpid(),
+            thread_name=str(record.threadName),
+            pathname=record.pathname,
+            lineno=record.lineno,
+            function=str(record.funcName),
+            message=_message_of(record),
+            traceback=self._traceback_of(record),
+        )
+
+    def _traceback_of(self, record: logging.LogRecord) -> str | None:
+        parts: list[str] = []
+        if record.exc_info:
+            parts.append(self._exception_formatter.formatException(record.exc_info))
+        elif record.exc_text:
+            parts.append(record.exc_text)
+        if record.stack_info:
+            parts.append(record.stack_info)
+        return "\n".join(parts) or None
+
+
+def _message_of(record: logging.LogRecord) -> str:
+    """``record.getMessage()``, but a message whose ``__str__`` raises still arrives."""
+    try:
+        return record.getMessage()
+    except Exception as error:
+        try:
+            original = repr(record.msg)
+        except Exception:
+            original = f"<{type(record.msg).__name__} object>"
+        return f"<unformattable log message {original}: {type(error).__name__}: {error}>"
+
+
+def run_worker(launch: WorkerLaunch) -> None:
+    """The ``multiprocessing.Process`` target of every worker."""
+    _die_with_app(launch.app_pid)
+    _detach_stdin()
+    handler = EntryQueueHandler(launch.log_queue, launch.worker_id)
+    root = logging.getLogger()
+    for existing in list(root.handlers):  # inherited from the app under ``fork``
+        root.removeHandler(existing)
+    root.addHandler(handler)
+    root.setLevel(launch.level)
+    capture = OutputCapture(handler)
+    capture.start()
+    try:
+        target = load_target(launch.target)
+        target(*launch.args, **launch.kwargs)
+    except SystemExit:
+        raise
+    except BaseException as error:
+        _emit(
+            handler,
+            "mproc_tui",
+            logging.ERROR,
+            f"uncaught {type(error).__name__} in {launch.target}",
+            "".join(traceback.format_exception(error)).rstrip("\n"),
+        )
+        raise SystemExit(1) from None
+    finally:
+        capture.stop()
+
+
+def _emit(
+    handler: logging.Handler, logger: str, level: int, message: str, trace: str | None = None
+) -> None:
+    """Send a record straight to the handler: output and crashes ignore the log level."""
+    record = logging.LogRecord(logger, level, "", 0, message, None, None)
+    record.exc_text = trace
+    handler.handle(record)
+
+
+def _die_with_app(app_pid: int) -> None:
+    """Ask the kernel to SIGKILL this worker when its parent thread dies.
+
+    Under forkserver the parent is the fork server, which itself exits when the
+    app's end of its pipe closes, so the chain reaches the app however it ends.
+    """
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):
+        return
+    # The app may have died before prctl took effect: then nobody would signal us.
+    if os.getppid() == 1 or (app_pid and not _is_alive(app_pid)):
+        os._exit(1)
+
+
+def _is_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _detach_stdin() -> None:
+    """Keep workers off the terminal: a worker reading fd 0 would steal the app's keys."""
+    try:
+        devnull = os.open(os.devnull, os.O_RDONLY)
+        os.dup2(devnull, 0)
+        os.close(devnull)
+    except OSError:
+        pass
+
+
+class OutputCapture:
+    """Route fds 1 and 2 (print, C extensions, child processes) into log records."""
+
+    def __init__(self, handler: logging.Handler) -> None:
+        self._handler = handler
+        self._threads: list[threading.Thread] = []
+
+    def start(self) -> None:
+        for fd, (logger_name, level) in _OUTPUT_LOGGERS.items():
+            stream = sys.stdout if fd == 1 else sys.stderr
+            if stream is not None:
+                try:
+                    stream.flush()
+                except (OSError, ValueError):
+                    pass
+            read_end, write_end = os.pipe()
+            os.dup2(write_end, fd)
+            os.close(write_end)
+            thread = threading.Thread(
+                target=self._pump,
+                args=(read_end, logger_name, level),
+                name=f"mproc-tui-{logger_name}",
+                daemon=True,
+            )
+            thread.start()
+            self._threads.append(thread)
+        for stream in (sys.stdout, sys.stderr):
+            if stream is not None and hasattr(stream, "reconfigure"):
+                try:
+                    stream.reconfigure(line_buffering=True, errors="backslashreplace")
+                except (OSError, ValueError):
+                    pass
+
+    def stop(self) -> None:
+        """Flush and close our ends so the pumps see EOF and send their last lines."""
+        for stream in (sys.stdout, sys.stderr):
+            if stream is not None:
+                try:
+                    stream.flush()
+                except (OSError, ValueError):
+                    pass
+        try:
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, 1)
+            os.dup2(devnull, 2)
+            os.close(devnull)
+        except OSError:
+            return
+        for thread in self._threads:
+            # A grandchild still holding the pipe must not keep the worker alive.
+            thread.join(timeout=1.0)
+
+    def _pump(self, read_end: int, logger_name: str, level: int) -> None:
+        pending = b""
+        try:
+            while True:
+                try:
+                    chunk = os.read(read_end, 65536)
+                except InterruptedError:
+                    continue
+                except OSError:
+                    break
+                if not chunk:
+                    break
+                pending += chunk
+                *complete, pending = pending.split(b"\n")
+                for line in complete:
+                    self._send(logger_name, level, line)
+            if pending:
+                self._send(logger_name, level, pending)
+        finally:
+            os.close(read_end)
+
+    def _send(self, logger_name: str, level: int, line: bytes) -> None:
+        _emit(self._handler, logger_name, level, line.decode("utf-8", "backslashreplace"))

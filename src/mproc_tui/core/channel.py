@@ -1,0 +1,131 @@
+"""One worker's log queue, read by the parent without ever blocking.
+
+Each worker gets its own ``multiprocessing.Queue``: with one shared queue, a
+worker killed while holding the queue's write lock stalls every other worker's
+logging for good. Reading is done here on the queue's pipe with non-blocking
+``os.read`` and our own framing, because ``Queue.get`` blocks forever on a record
+whose writer was killed half-way through it.
+
+The frames are those of ``multiprocessing.connection.Connection.send_bytes``: a
+4-byte big-endian signed length (or ``-1`` followed by an 8-byte length for
+payloads over 2 GiB), then the pickled object written by the queue's feeder thread.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import struct
+from multiprocessing.context import BaseContext
+from typing import Any
+
+from mproc_tui.core.records import LogEntry
+
+_READ_CHUNK = 1 << 18
+_SHORT_HEADER = struct.Struct("!i")
+_LONG_HEADER = struct.Struct("!Q")
+
+
+class LogChannel:
+    """The parent's side of a worker's log queue."""
+
+    def __init__(self, context: BaseContext, worker_id: int) -> None:
+        self.worker_id = worker_id
+        self.queue: Any = context.Queue()
+        self._reader = self.queue._reader
+        self._writer = self.queue._writer
+        self._fd: int = self._reader.fileno()
+        os.set_blocking(self._fd, False)
+        self._buffer = bytearray()
+        self.closed = False
+        self.discarded_bytes = 0
+        self.undecodable_records = 0
+
+    def fileno(self) -> int:
+        return self._fd
+
+    def release_writer(self) -> None:
+        """Drop the parent's copy of the write end once the worker holds its own.
+
+        Afterwards the pipe reaches end-of-file exactly when the worker (and any
+        child it passed the queue to) is gone: that is how we know the stream ended.
+        """
+        if not self._writer.closed:
+            self._writer.close()
+
+    def read_entries(self, max_bytes: int = 4 << 20) -> tuple[list[LogEntry], bool]:
+        """Read what is available now; return complete records and whether the stream ended.
+
+        A record cut short by a killed writer is dropped at end-of-file; it never
+        blocks this or any other channel.
+        """
+        if self.closed:
+            return [], True
+        ended = False
+        received = 0
+        while received < max_bytes:
+            try:
+                chunk = os.read(self._fd, _READ_CHUNK)
+            except BlockingIOError:
+                break
+            except InterruptedError:
+                continue
+            except OSError:
+                ended = True
+                break
+            if not chunk:
+                ended = True
+                break
+            self._buffer += chunk
+            received += len(chunk)
+        entries = self._parse_frames()
+        if ended:
+            self.discarded_bytes += len(self._buffer)
+            self._buffer.clear()
+        return entries, ended
+
+    def _parse_frames(self) -> list[LogEntry]:
+        buffer = self._buffer
+        view = memoryview(buffer)
+        entries: list[LogEntry] = []
+        offset = 0
+        end = len(buffer)
+        try:
+            while end - offset >= 4:
+                (size,) = _SHORT_HEADER.unpack_from(view, offset)
+                header = 4
+                if size == -1:
+                    if end - offset < 12:
+                        break
+                    (size,) = _LONG_HEADER.unpack_from(view, offset + 4)
+                    header = 12
+                start = offset + header
+                if end - start < size:
+                    break
+                try:
+                    entry = pickle.loads(view[start : start + size])
+                except Exception:
+                    self.undecodable_records += 1
+                else:
+                    if isinstance(entry, LogEntry):
+                        entries.append(entry)
+                    else:
+                        self.undecodable_records += 1
+                offset = start + size
+        finally:
+            view.release()
+        if offset:
+            del buffer[:offset]
+        return entries
+
+    def close(self) -> None:
+        """Close both ends; the worker's copies are its own."""
+        if self.closed:
+            return
+        self.closed = True
+        self._buffer.clear()
+        for connection in (self._reader, self._writer):
+            if not connection.closed:
+                connection.close()
+        # The queue object must not try to close what we closed.
+        self.queue._close = None

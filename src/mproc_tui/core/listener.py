@@ -1,0 +1,152 @@
+"""The parent's log listener: one thread that drains every worker's channel.
+
+Records are handed on in batches, at most one batch per ``batch_interval``,
+because a widget updated once per record caps near 500 lines/s while batches of
+a thousand reach over 100k/s.
+"""
+
+from __future__ import annotations
+
+import os
+import selectors
+import threading
+import time
+from collections.abc import Callable
+
+from mproc_tui.core.channel import LogChannel
+from mproc_tui.core.records import LogEntry
+
+BatchCallback = Callable[[list[LogEntry]], None]
+
+
+class LogListener:
+    """Reads all channels on a background thread and delivers batches to ``on_batch``.
+
+    ``on_batch`` runs on the listener thread; a UI must hand the batch to its own
+    thread (Textual: ``post_message``) and never touch widgets from it.
+    """
+
+    def __init__(self, on_batch: BatchCallback, batch_interval: float = 0.05) -> None:
+        self._on_batch = on_batch
+        self._batch_interval = batch_interval
+        self._selector = selectors.DefaultSelector()
+        self._lock = threading.Lock()
+        self._to_add: list[LogChannel] = []
+        self._wake_read, self._wake_write = os.pipe()
+        os.set_blocking(self._wake_read, False)
+        os.set_blocking(self._wake_write, False)
+        self._selector.register(self._wake_read, selectors.EVENT_READ, None)
+        self._channels: dict[int, LogChannel] = {}
+        self._ended: set[int] = set()
+        self._ended_event = threading.Condition(self._lock)
+        self._stopping = False
+        self._thread = threading.Thread(target=self._run, name="mproc-tui-logs", daemon=True)
+        self.received = 0
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def add(self, channel: LogChannel) -> None:
+        """Start reading a channel; safe from any thread."""
+        with self._lock:
+            self._to_add.append(channel)
+        self._wake()
+
+    def wait_ended(self, worker_id: int, timeout: float) -> bool:
+        """Wait until a worker's stream reached end-of-file and all of it was delivered."""
+        deadline = time.monotonic() + timeout
+        with self._ended_event:
+            while worker_id not in self._ended:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    return False
+                self._ended_event.wait(remaining)
+        return True
+
+    def stop(self, timeout: float = 2.0) -> None:
+        """Deliver what is buffered, then stop and close every channel."""
+        self._stopping = True
+        self._wake()
+        if self._thread.is_alive():
+            self._thread.join(timeout)
+        for channel in list(self._channels.values()):
+            channel.close()
+        self._channels.clear()
+        for fd in (self._wake_read, self._wake_write):
+            try:
+                os.close(fd)
+            except OSError:
+                pass
+        self._selector.close()
+
+    def _wake(self) -> None:
+        try:
+            os.write(self._wake_write, b"x")
+        except (BlockingIOError, OSError):
+            pass
+
+    def _run(self) -> None:
+        pending: list[LogEntry] = []
+        last_delivery = time.monotonic()
+        finished: list[int] = []
+        while True:
+            self._register_new_channels()
+            timeout = self._batch_interval if pending else 0.25
+            for key, _events in self._selector.select(timeout):
+                channel = key.data
+                if channel is None:
+                    self._drain_wakeups()
+                    continue
+                entries, ended = channel.read_entries()
+                pending.extend(entries)
+                if ended:
+                    self._selector.unregister(channel.fileno())
+                    channel.close()
+                    del self._channels[channel.worker_id]
+                    finished.append(channel.worker_id)
+            now = time.monotonic()
+            if (pending or finished) and (
+                now - last_delivery >= self._batch_interval or self._stopping
+            ):
+                if pending:
+                    self.received += len(pending)
+                    batch, pending = pending, []
+                    try:
+                        self._on_batch(batch)
+                    except Exception:  # a failing consumer must not kill the transport
+                        pass
+                last_delivery = now
+                if finished:
+                    with self._ended_event:
+                        self._ended.update(finished)
+                        self._ended_event.notify_all()
+                    finished = []
+            if self._stopping:
+                self._final_drain()
+                return
+
+    def _final_drain(self) -> None:
+        entries: list[LogEntry] = []
+        for channel in self._channels.values():
+            received, _ended = channel.read_entries()
+            entries.extend(received)
+        if entries:
+            self.received += len(entries)
+            try:
+                self._on_batch(entries)
+            except Exception:
+                pass
+
+    def _register_new_channels(self) -> None:
+        with self._lock:
+            new, self._to_add = self._to_add, []
+        for channel in new:
+            self._channels[channel.worker_id] = channel
+            self._selector.register(channel.fileno(), selectors.EVENT_READ, channel)
+
+    def _drain_wakeups(self) -> None:
+        try:
+            while os.read(self._wake_read, 4096):
+                pass
+        except (BlockingIOError, OSError):
+            pass

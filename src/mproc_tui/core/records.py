@@ -1,0 +1,28 @@
+"""The plain-data log record that crosses the process boundary."""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+
+class LogEntry(NamedTuple):
+    """One log record, flattened in the worker so the parent never unpickles user objects.
+
+    A ``logging.LogRecord`` carries ``args`` and ``exc_info`` that may not pickle
+    or may run user code when formatted; flattening to strings in the worker keeps the
+    parent safe and makes each record cheap to send.
+    """
+
+    worker_id: int
+    created: float
+    level: int
+    level_name: str
+    logger_name: str
+    process_name: str
+    pid: int
+    thread_name: str
+    pathname: str
+    lineno: int
+    function: str
+    message: str
+    traceback: str | None

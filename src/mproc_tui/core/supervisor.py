@@ -1,0 +1,342 @@
+"""The supervisor owns the worker processes: spawn, signal, join, and their lifecycle.
+
+Processes are started from one long-lived thread. ``PR_SET_PDEATHSIG`` fires when
+the *thread* that forked a child exits, so a worker started from a short-lived
+thread (a Textual thread worker) would be killed the moment that thread ended.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import multiprocessing.connection
+import os
+import signal
+import threading
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from enum import StrEnum
+from multiprocessing.process import BaseProcess
+from typing import Any
+
+from mproc_tui.core.bootstrap import WorkerLaunch, run_worker
+from mproc_tui.core.channel import LogChannel
+from mproc_tui.core.listener import BatchCallback, LogListener
+from mproc_tui.core.spawner_thread import SpawnerThread
+from mproc_tui.core.target_reference import absolute_reference
+
+START_METHODS = ("forkserver", "spawn", "fork")
+SLEEPER_TARGET = "mproc_tui.catalog:sleeper"
+
+
+class Lifecycle(StrEnum):
+    """What the supervisor knows of a worker; psutil adds the live state."""
+
+    RUNNING = "running"
+    JOINING = "joining"
+    EXITED = "exited"
+    KILLED = "killed"
+    JOINED = "joined"
+
+
+class SupervisorError(Exception):
+    """An operation the user asked for that cannot be done; the message is for the user."""
+
+
+@dataclass(frozen=True)
+class WorkerSpec:
+    """What to run: a target reference with its arguments, a name and the daemon flag."""
+
+    target: str = SLEEPER_TARGET
+    args: tuple[Any, ...] = ()
+    kwargs: dict[str, Any] = field(default_factory=dict)
+    name: str | None = None
+    daemon: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class WorkerStatus:
+    """An immutable view of one worker's lifecycle at one moment."""
+
+    worker_id: int
+    name: str
+    pid: int | None
+    daemon: bool
+    target: str
+    lifecycle: Lifecycle
+    exit_code: int | None
+    started_at: float
+    ended_at: float | None
+
+    @property
+    def alive(self) -> bool:
+        return self.exit_code is None
+
+
+@dataclass(frozen=True, slots=True)
+class StopReport:
+    """What stopping a set of workers took: how many needed SIGKILL after the grace period."""
+
+    signalled: int
+    escalated: int
+
+
+class _Worker:
+    """The supervisor's mutable record of one worker; never leaves this module."""
+
+    def __init__(self, worker_id: int, spec: WorkerSpec, process: BaseProcess) -> None:
+        self.worker_id = worker_id
+        self.spec = spec
+        self.process = process
+        self.pid: int | None = process.pid
+        self.started_at = time.time()
+        self.ended_at: float | None = None
+        self.exit_code: int | None = None
+        self.joining = False
+        self.joined = False
+
+    def poll(self) -> int | None:
+        """Reap the process if it ended; the caller holds the supervisor lock."""
+        if self.exit_code is None:
+            code = self.process.exitcode
+            if code is not None:
+                self.exit_code = code
+                self.ended_at = time.time()
+        return self.exit_code
+
+    def status(self) -> WorkerStatus:
+        if self.joined:
+            lifecycle = Lifecycle.JOINED
+        elif self.joining:
+            lifecycle = Lifecycle.JOINING
+        elif self.exit_code is None:
+            lifecycle = Lifecycle.RUNNING
+        elif self.exit_code < 0:
+            lifecycle = Lifecycle.KILLED
+        else:
+            lifecycle = Lifecycle.EXITED
+        return WorkerStatus(
+            worker_id=self.worker_id,
+            name=self.process.name,
+            pid=self.pid,
+            daemon=self.spec.daemon,
+            target=self.spec.target,
+            lifecycle=lifecycle,
+            exit_code=self.exit_code,
+            started_at=self.started_at,
+            ended_at=self.ended_at,
+        )
+
+
+class Supervisor:
+    """Starts and steers worker processes and routes their logs to ``on_logs``."""
+
+    def __init__(
+        self,
+        on_logs: BatchCallback,
+        start_method: str = "forkserver",
+        level: int = logging.DEBUG,
+    ) -> None:
+        if start_method not in START_METHODS:
+            raise SupervisorError(
+                f"unknown start method {start_method!r}; choose one of {', '.join(START_METHODS)}"
+            )
+        self.start_method = start_method
+        self.level = level
+        self._context = multiprocessing.get_context(start_method)
+        if start_method == "forkserver":
+            self._context.set_forkserver_preload(["mproc_tui.core.bootstrap", "mproc_tui.catalog"])
+        self._listener = LogListener(on_logs)
+        self._listener.start()
+        self._lock = threading.RLock()
+        self._workers: dict[int, _Worker] = {}
+        self._next_id = 1
+        # One thread for the whole session: see the module docstring.
+        self._spawner = SpawnerThread()
+        self._closed = False
+
+    # -- starting -------------------------------------------------------------------------
+
+    def spawn(self, spec: WorkerSpec) -> int:
+        """Start a worker and return its id; blocks until the process exists."""
+        if self._closed:
+            raise SupervisorError("the supervisor is shut down")
+        return self._spawner.call(lambda: self._start(spec))
+
+    def _start(self, spec: WorkerSpec) -> int:
+        with self._lock:
+            worker_id = self._next_id
+            self._next_id += 1
+        channel = LogChannel(self._context, worker_id)
+        launch = WorkerLaunch(
+            worker_id=worker_id,
+            target=absolute_reference(spec.target),
+            args=tuple(spec.args),
+            kwargs=dict(spec.kwargs),
+            log_queue=channel.queue,
+            level=self.level,
+            app_pid=os.getpid(),
+        )
+        process = self._context.Process(  # type: ignore[attr-defined]
+            target=run_worker, args=(launch,), name=spec.name, daemon=spec.daemon
+        )
+        if spec.name is None:
+            # The context classes call themselves ForkServerProcess-N; the lesson's
+            # ``multiprocessing.Process`` says Process-N with the same counter.
+            process.name = "Process-" + ":".join(str(part) for part in process._identity)
+        try:
+            process.start()
+        except Exception as error:
+            channel.close()
+            raise SupervisorError(f"could not start worker: {error}") from error
+        channel.release_writer()
+        self._listener.add(channel)
+        with self._lock:
+            self._workers[worker_id] = _Worker(worker_id, spec, process)
+        return worker_id
+
+    # -- steering -------------------------------------------------------------------------
+
+    def send_signal(self, worker_id: int, signal_number: int) -> None:
+        """Signal a live worker; signalling one that ended is a user error, not a crash."""
+        with self._lock:
+            worker = self._get(worker_id)
+            if worker.poll() is not None or worker.pid is None:
+                raise SupervisorError(f"{worker.process.name} has already exited")
+            try:
+                os.kill(worker.pid, signal_number)
+            except ProcessLookupError:
+                raise SupervisorError(f"{worker.process.name} has already exited") from None
+
+    def terminate(self, worker_id: int) -> None:
+        self.send_signal(worker_id, signal.SIGTERM)
+
+    def kill(self, worker_id: int) -> None:
+        self.send_signal(worker_id, signal.SIGKILL)
+
+    def join(self, worker_id: int, timeout: float | None = None) -> int | None:
+        """Wait for a worker like ``Process.join()``; blocks, so call it off the UI thread."""
+        with self._lock:
+            worker = self._get(worker_id)
+            if worker.joined:
+                return worker.exit_code
+            worker.joining = True
+            sentinel = worker.process.sentinel
+        try:
+            if not multiprocessing.connection.wait([sentinel], timeout):
+                return None
+            # The sentinel closes a moment before the process can be reaped.
+            worker.process.join()
+            with self._lock:
+                worker.poll()
+                worker.joined = True
+                return worker.exit_code
+        finally:
+            with self._lock:
+                worker.joining = False
+
+    def join_many(self, worker_ids: Iterable[int], timeout: float | None = None) -> None:
+        for worker_id in worker_ids:
+            self.join(worker_id, timeout)
+
+    def stop(
+        self,
+        worker_ids: Iterable[int],
+        grace: float,
+        on_escalate: Callable[[int], None] | None = None,
+    ) -> StopReport:
+        """SIGTERM the workers, SIGKILL those still alive after ``grace`` seconds, reap all."""
+        with self._lock:
+            targets = [self._workers[i] for i in worker_ids if i in self._workers]
+            live = [w for w in targets if w.poll() is None]
+        for worker in live:
+            _signal_quietly(worker.pid, signal.SIGTERM)
+        deadline = time.monotonic() + grace
+        remaining = [w.process.sentinel for w in live]
+        while remaining and (left := deadline - time.monotonic()) > 0:
+            for ready in multiprocessing.connection.wait(remaining, left):
+                remaining.remove(ready)  # type: ignore[arg-type]
+        stubborn = [w for w in live if w.process.sentinel in remaining]
+        for worker in stubborn:
+            _signal_quietly(worker.pid, signal.SIGKILL)
+        if stubborn and on_escalate is not None:
+            on_escalate(len(stubborn))
+        for worker in live:
+            worker.process.join(timeout=5)
+            with self._lock:
+                worker.poll()
+        return StopReport(signalled=len(live), escalated=len(stubborn))
+
+    def clear_finished(self) -> list[int]:
+        """Forget workers that ended (and are not being joined); returns their ids."""
+        removed: list[int] = []
+        with self._lock:
+            for worker_id, worker in list(self._workers.items()):
+                if worker.poll() is not None and not worker.joining:
+                    worker.process.join(timeout=0)
+                    worker.process.close()
+                    del self._workers[worker_id]
+                    removed.append(worker_id)
+        return removed
+
+    # -- reading --------------------------------------------------------------------------
+
+    def poll(self) -> list[WorkerStatus]:
+        """Reap what ended and return every worker's status, oldest first."""
+        with self._lock:
+            for worker in self._workers.values():
+                worker.poll()
+            return [worker.status() for worker in self._workers.values()]
+
+    def status(self, worker_id: int) -> WorkerStatus:
+        with self._lock:
+            worker = self._get(worker_id)
+            worker.poll()
+            return worker.status()
+
+    def live_worker_ids(self, daemon: bool | None = None) -> list[int]:
+        return [
+            status.worker_id
+            for status in self.poll()
+            if status.alive and (daemon is None or status.daemon == daemon)
+        ]
+
+    def wait_logs_drained(self, worker_id: int, timeout: float) -> bool:
+        """Wait until every record the worker wrote has been delivered."""
+        return self._listener.wait_ended(worker_id, timeout)
+
+    @property
+    def records_received(self) -> int:
+        return self._listener.received
+
+    # -- ending ---------------------------------------------------------------------------
+
+    def shutdown(self, grace: float = 3.0) -> StopReport:
+        """End every worker (TERM, then KILL after ``grace``), deliver their last logs, stop."""
+        if self._closed:
+            return StopReport(0, 0)
+        self._closed = True
+        with self._lock:
+            worker_ids = list(self._workers)
+        report = self.stop(worker_ids, grace)
+        for worker_id in worker_ids:
+            self._listener.wait_ended(worker_id, timeout=0.5)
+        self._listener.stop()
+        self._spawner.stop()
+        return report
+
+    def _get(self, worker_id: int) -> _Worker:
+        try:
+            return self._workers[worker_id]
+        except KeyError:
+            raise SupervisorError(f"no worker with id {worker_id}") from None
+
+
+def _signal_quietly(pid: int | None, signal_number: int) -> None:
+    if pid is None:
+        return
+    try:
+        os.kill(pid, signal_number)
+    except (ProcessLookupError, PermissionError):
+        pass

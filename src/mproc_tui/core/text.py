@@ -1,0 +1,102 @@
+"""Formatting helpers shared by every view: safe text, exit codes, sizes, durations."""
+
+from __future__ import annotations
+
+import signal
+import time
+
+from mproc_tui.core.records import LogEntry
+
+
+def _control_character_table() -> dict[int, str]:
+    """Map every C0 control (except tab), DEL and C1 control to a visible escape."""
+    table: dict[int, str] = {}
+    for code in [*range(0x00, 0x20), 0x7F, *range(0x80, 0xA0)]:
+        table[code] = f"\\x{code:02x}"
+    table[ord("\t")] = "    "
+    # Unicode line/paragraph separators would split a line inside a widget.
+    table[0x2028] = "\\u2028"
+    table[0x2029] = "\\u2029"
+    return table
+
+
+_CONTROL_CHARACTERS = _control_character_table()
+
+
+def safe_text(text: str) -> str:
+    """Return ``text`` with control characters made visible.
+
+    Widgets keep markup literal when given plain text, but ESC, OSC and C1 bytes
+    reach the terminal raw (``\\x1b[2J`` clears the screen). Every string a worker
+    or a user chose goes through here before it reaches a widget. Lone surrogates
+    are replaced because no terminal can draw them.
+    """
+    cleaned = text.translate(_CONTROL_CHARACTERS)
+    try:
+        cleaned.encode("utf-8")
+    except UnicodeEncodeError:
+        cleaned = cleaned.encode("utf-8", "replace").decode("utf-8")
+    return cleaned
+
+
+def signal_name(number: int) -> str:
+    """``15`` -> ``SIGTERM``; unknown numbers keep their number."""
+    try:
+        return signal.Signals(number).name
+    except ValueError:
+        return f"signal {number}"
+
+
+def format_exit_code(exit_code: int | None) -> str:
+    """``-15`` -> ``-15 SIGTERM``: a negative exit code means the signal that ended it."""
+    if exit_code is None:
+        return ""
+    if exit_code < 0:
+        return f"{exit_code} {signal_name(-exit_code)}"
+    return str(exit_code)
+
+
+def format_bytes(size: int | None) -> str:
+    """Human-readable size with binary units, as htop shows RSS."""
+    if size is None:
+        return ""
+    value = float(size)
+    for unit in ("B", "K", "M", "G"):
+        if value < 1024 or unit == "G":
+            return f"{value:.0f}{unit}" if unit == "B" else f"{value:.1f}{unit}"
+        value /= 1024
+    return f"{value:.1f}T"
+
+
+def format_duration(seconds: float | None) -> str:
+    """Uptime as ``M:SS`` or ``H:MM:SS``."""
+    if seconds is None:
+        return ""
+    whole = max(0, int(seconds))
+    hours, rest = divmod(whole, 3600)
+    minutes, secs = divmod(rest, 60)
+    if hours:
+        return f"{hours}:{minutes:02d}:{secs:02d}"
+    return f"{minutes}:{secs:02d}"
+
+
+def format_log_lines(entry: LogEntry) -> list[str]:
+    """Render a record as display lines: a prefixed first line, then continuation lines.
+
+    The prefix is ``HH:MM:SS.mmm LEVEL    name: message`` so the lesson's
+    ``Process-1: start`` reads as it does with ``%(processName)s: %(message)s``.
+    """
+    clock = time.strftime("%H:%M:%S", time.localtime(entry.created))
+    milliseconds = int((entry.created % 1) * 1000)
+    prefix = f"{clock}.{milliseconds:03d} {entry.level_name:<8.8} "
+    body = entry.message
+    if entry.traceback:
+        body = f"{body}\n{entry.traceback}" if body else entry.traceback
+    message_lines = body.replace("\r\n", "\n").split("\n")
+    name = safe_text(entry.process_name)
+    if entry.logger_name in ("stdout", "stderr"):
+        name = f"{name} [{entry.logger_name}]"
+    lines = [f"{prefix}{name}: {safe_text(message_lines[0])}"]
+    indent = " " * len(prefix)
+    lines.extend(f"{indent}{safe_text(line)}" for line in message_lines[1:])
+    return lines
