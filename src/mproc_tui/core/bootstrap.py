@@ -8,6 +8,7 @@ adds none; stdout and stderr are captured so nothing paints over the TUI.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import logging
 import logging.handlers
@@ -175,10 +176,8 @@ class OutputCapture:
         for fd, (logger_name, level) in _OUTPUT_LOGGERS.items():
             stream = sys.stdout if fd == 1 else sys.stderr
             if stream is not None:
-                try:
+                with contextlib.suppress(OSError, ValueError):
                     stream.flush()
-                except (OSError, ValueError):
-                    pass
             read_end, write_end = os.pipe()
             os.dup2(write_end, fd)
             os.close(write_end)
@@ -192,19 +191,15 @@ class OutputCapture:
             self._threads.append(thread)
         for stream in (sys.stdout, sys.stderr):
             if stream is not None and hasattr(stream, "reconfigure"):
-                try:
+                with contextlib.suppress(OSError, ValueError):
                     stream.reconfigure(line_buffering=True, errors="backslashreplace")
-                except (OSError, ValueError):
-                    pass
 
     def stop(self) -> None:
         """Flush and close our ends so the pumps see EOF and send their last lines."""
         for stream in (sys.stdout, sys.stderr):
             if stream is not None:
-                try:
+                with contextlib.suppress(OSError, ValueError):
                     stream.flush()
-                except (OSError, ValueError):
-                    pass
         try:
             devnull = os.open(os.devnull, os.O_WRONLY)
             os.dup2(devnull, 1)

@@ -7,6 +7,7 @@ a thousand reach over 100k/s.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import selectors
 import threading
@@ -73,17 +74,13 @@ class LogListener:
             channel.close()
         self._channels.clear()
         for fd in (self._wake_read, self._wake_write):
-            try:
+            with contextlib.suppress(OSError):
                 os.close(fd)
-            except OSError:
-                pass
         self._selector.close()
 
     def _wake(self) -> None:
-        try:
+        with contextlib.suppress(BlockingIOError, OSError):
             os.write(self._wake_write, b"x")
-        except (BlockingIOError, OSError):
-            pass
 
     def _run(self) -> None:
         pending: list[LogEntry] = []
@@ -109,12 +106,8 @@ class LogListener:
                 now - last_delivery >= self._batch_interval or self._stopping
             ):
                 if pending:
-                    self.received += len(pending)
-                    batch, pending = pending, []
-                    try:
-                        self._on_batch(batch)
-                    except Exception:  # a failing consumer must not kill the transport
-                        pass
+                    self._deliver(pending)
+                    pending = []
                 last_delivery = now
                 if finished:
                     with self._ended_event:
@@ -131,11 +124,13 @@ class LogListener:
             received, _ended = channel.read_entries()
             entries.extend(received)
         if entries:
-            self.received += len(entries)
-            try:
-                self._on_batch(entries)
-            except Exception:
-                pass
+            self._deliver(entries)
+
+    def _deliver(self, entries: list[LogEntry]) -> None:
+        self.received += len(entries)
+        # A failing consumer must not kill the transport.
+        with contextlib.suppress(Exception):
+            self._on_batch(entries)
 
     def _register_new_channels(self) -> None:
         with self._lock:

@@ -7,6 +7,7 @@ thread (a Textual thread worker) would be killed the moment that thread ended.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import multiprocessing
 import multiprocessing.connection
@@ -336,7 +337,5 @@ class Supervisor:
 def _signal_quietly(pid: int | None, signal_number: int) -> None:
     if pid is None:
         return
-    try:
+    with contextlib.suppress(ProcessLookupError, PermissionError):
         os.kill(pid, signal_number)
-    except (ProcessLookupError, PermissionError):
-        pass

@@ -36,10 +36,7 @@ def absolute_reference(reference: str) -> str:
 def load_target(reference: str) -> Callable[..., Any]:
     """Import the module (or load the file) and return the named callable."""
     where, attribute = split_reference(reference)
-    if where.endswith(".py"):
-        module = _load_file(where)
-    else:
-        module = importlib.import_module(where)
+    module = _load_file(where) if where.endswith(".py") else importlib.import_module(where)
     try:
         target = getattr(module, attribute)
     except AttributeError:
