@@ -18,6 +18,8 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
+from multiprocessing import forkserver, resource_tracker
+from multiprocessing.context import BaseContext
 from multiprocessing.process import BaseProcess
 from typing import Any
 
@@ -146,8 +148,7 @@ class Supervisor:
         self.start_method = start_method
         self.level = level
         self._context = multiprocessing.get_context(start_method)
-        if start_method == "forkserver":
-            self._context.set_forkserver_preload(["mproc_tui.core.bootstrap", "mproc_tui.catalog"])
+        _start_helper_processes(self._context, start_method)
         self._listener = LogListener(on_logs)
         self._listener.start()
         self._lock = threading.RLock()
@@ -216,13 +217,20 @@ class Supervisor:
     def kill(self, worker_id: int) -> None:
         self.send_signal(worker_id, signal.SIGKILL)
 
+    def begin_join(self, worker_id: int) -> None:
+        """Mark a worker as being joined, so a view shows ``joining`` before the wait starts."""
+        with self._lock:
+            worker = self._get(worker_id)
+            if not worker.joined:
+                worker.joining = True
+
     def join(self, worker_id: int, timeout: float | None = None) -> int | None:
         """Wait for a worker like ``Process.join()``; blocks, so call it off the UI thread."""
+        self.begin_join(worker_id)
         with self._lock:
             worker = self._get(worker_id)
             if worker.joined:
                 return worker.exit_code
-            worker.joining = True
             sentinel = worker.process.sentinel
         try:
             if not multiprocessing.connection.wait([sentinel], timeout):
@@ -332,6 +340,21 @@ class Supervisor:
             return self._workers[worker_id]
         except KeyError:
             raise SupervisorError(f"no worker with id {worker_id}") from None
+
+
+def _start_helper_processes(context: BaseContext, start_method: str) -> None:
+    """Start multiprocessing's resource tracker and fork server now, not on first spawn.
+
+    Both pass ``sys.stderr.fileno()`` to the helper they start; inside a running
+    Textual app ``sys.stderr`` is a capture object whose ``fileno()`` is -1, so a
+    lazy start from within the app fails with "bad value(s) in fds_to_keep".
+    """
+    if start_method == "fork":
+        return
+    resource_tracker.ensure_running()
+    if start_method == "forkserver":
+        context.set_forkserver_preload(["mproc_tui.core.bootstrap", "mproc_tui.catalog"])
+        forkserver.ensure_running()
 
 
 def _signal_quietly(pid: int | None, signal_number: int) -> None:

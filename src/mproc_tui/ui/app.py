@@ -1,0 +1,250 @@
+"""The app wires the core to the widgets: it owns no process logic of its own."""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+import threading
+from typing import ClassVar
+
+from textual import on, work
+from textual.app import App, ComposeResult
+from textual.binding import Binding, BindingType
+from textual.widgets import Footer, Header, Static
+
+from mproc_tui.core.records import LogEntry
+from mproc_tui.core.rows import take_snapshot
+from mproc_tui.core.sampler import Sampler
+from mproc_tui.core.supervisor import Lifecycle, Supervisor, SupervisorError, WorkerSpec
+from mproc_tui.core.text import safe_text
+from mproc_tui.ui.messages import LogBatchArrived, RefreshRequested, WorkersSampled
+from mproc_tui.ui.options import AppOptions
+from mproc_tui.ui.screens.help_screen import HelpScreen
+from mproc_tui.ui.screens.quit_screen import QuitChoice, QuitScreen
+from mproc_tui.ui.widgets.log_pane import LogPane
+from mproc_tui.ui.widgets.worker_table import WorkerTable
+
+LESSON = (
+    WorkerSpec(target="mproc_tui.catalog:worker1", daemon=True),
+    WorkerSpec(target="mproc_tui.catalog:worker2", name="renamed worker"),
+)
+EXIT_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+
+
+class MprocApp(App[None]):
+    """Live table of worker processes beside their live logs."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "mproc-tui"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("n", "spawn", "Spawn", tooltip="Spawn a worker (the built-in sleeper)"),
+        Binding("d", "spawn_daemon", "Daemon", tooltip="Spawn a daemon worker"),
+        Binding("k", "terminate", "Term", tooltip="Terminate the selected worker (SIGTERM)"),
+        Binding("K", "kill", "Kill", tooltip="Kill the selected worker (SIGKILL)"),
+        Binding("j", "join", "Join", tooltip="Join the selected worker (waits off the UI)"),
+        Binding("J", "join_all", "Join all", tooltip="Join every worker"),
+        Binding("c", "clear_finished", "Clear", tooltip="Clear finished workers from the table"),
+        Binding("question_mark", "help", "Help", key_display="?", tooltip="Show every key"),
+        Binding("q", "request_quit", "Quit", tooltip="Quit (asks about running workers)"),
+        Binding("ctrl+q", "request_quit", "Quit", show=False, priority=True, tooltip="Quit"),
+    ]
+
+    def __init__(self, options: AppOptions | None = None) -> None:
+        super().__init__()
+        self.options = options or AppOptions()
+        self.supervisor = Supervisor(
+            self._deliver_logs, start_method=self.options.start_method, level=self.options.level
+        )
+        self.sampler = Sampler()
+        self._sample_lock = threading.Lock()
+        self._quitting = False
+        self.sub_title = f"start method: {self.options.start_method}"
+
+    # -- layout ---------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield WorkerTable(id="workers")
+        yield Static(
+            "No workers yet. Press n to spawn a worker, d for a daemon worker, ? for every key.",
+            id="empty-hint",
+        )
+        yield LogPane(max_lines=self.options.max_log_lines, id="logs")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one(WorkerTable).border_title = "Workers"
+        self.query_one(LogPane).border_title = "Logs"
+        self.set_interval(self.options.refresh, self.refresh_workers)
+        if not self.is_headless:
+            loop = asyncio.get_running_loop()
+            for number in EXIT_SIGNALS:
+                loop.add_signal_handler(number, self._exit_on_signal, number)
+        if self.options.demo:
+            self.spawn_workers(list(LESSON))
+
+    def on_unmount(self) -> None:
+        self.supervisor.shutdown(self.options.grace)
+
+    # -- data in --------------------------------------------------------------------------
+
+    def _deliver_logs(self, entries: list[LogEntry]) -> None:
+        """Runs on the listener thread: hand the batch to the event loop."""
+        self.post_message(LogBatchArrived(entries))
+
+    def on_log_batch_arrived(self, message: LogBatchArrived) -> None:
+        self.query_one(LogPane).add_entries(message.entries)
+
+    def refresh_workers(self) -> None:
+        self.sample_workers()
+
+    @on(RefreshRequested)
+    def _refresh_requested(self) -> None:
+        self.sample_workers()
+
+    @work(thread=True, group="sample")
+    def sample_workers(self) -> None:
+        with self._sample_lock:
+            rows = take_snapshot(self.supervisor, self.sampler)
+        self.post_message(WorkersSampled(rows))
+
+    def on_workers_sampled(self, message: WorkersSampled) -> None:
+        self.query_one(WorkerTable).show_rows(message.rows)
+        self.query_one("#empty-hint").display = not message.rows
+        self.title = f"mproc-tui — {len(message.rows)} workers"
+
+    # -- actions --------------------------------------------------------------------------
+
+    def _default_spec(self, daemon: bool) -> WorkerSpec:
+        return WorkerSpec(args=(self.options.sleep,), daemon=daemon)
+
+    def action_spawn(self) -> None:
+        self.spawn_workers([self._default_spec(daemon=False)])
+
+    def action_spawn_daemon(self) -> None:
+        self.spawn_workers([self._default_spec(daemon=True)])
+
+    @work(thread=True, group="spawn")
+    def spawn_workers(self, specs: list[WorkerSpec]) -> None:
+        """Spawns in order (the demo's names depend on it), off the event loop."""
+        for spec in specs:
+            try:
+                self.supervisor.spawn(spec)
+            except SupervisorError as error:
+                self.call_from_thread(self._warn, str(error))
+                break
+        self.post_message(RefreshRequested())
+
+    def _selected(self) -> int | None:
+        worker_id = self.query_one(WorkerTable).selected_worker_id
+        if worker_id is None:
+            self._warn("No worker selected.")
+        return worker_id
+
+    def _signal_selected(self, signal_number: int) -> None:
+        worker_id = self._selected()
+        if worker_id is None:
+            return
+        try:
+            self.supervisor.send_signal(worker_id, signal_number)
+        except SupervisorError as error:
+            self._warn(str(error))
+        self.post_message(RefreshRequested())
+
+    def action_terminate(self) -> None:
+        self._signal_selected(signal.SIGTERM)
+
+    def action_kill(self) -> None:
+        self._signal_selected(signal.SIGKILL)
+
+    def action_join(self) -> None:
+        worker_id = self._selected()
+        if worker_id is not None:
+            self._join([worker_id])
+
+    def action_join_all(self) -> None:
+        worker_ids = [
+            status.worker_id
+            for status in self.supervisor.poll()
+            if status.lifecycle is not Lifecycle.JOINED
+        ]
+        if worker_ids:
+            self._join(worker_ids)
+
+    def _join(self, worker_ids: list[int]) -> None:
+        for worker_id in worker_ids:
+            try:
+                self.supervisor.begin_join(worker_id)
+            except SupervisorError as error:
+                self._warn(str(error))
+                return
+        self.post_message(RefreshRequested())
+        for worker_id in worker_ids:
+            self.join_worker(worker_id)
+
+    @work(thread=True, group="join")
+    def join_worker(self, worker_id: int) -> None:
+        self.supervisor.join(worker_id)
+        self.post_message(RefreshRequested())
+
+    def action_clear_finished(self) -> None:
+        removed = self.supervisor.clear_finished()
+        if removed:
+            self.notify(f"Cleared {len(removed)} finished workers.", timeout=2)
+        self.post_message(RefreshRequested())
+
+    def action_help(self) -> None:
+        bindings = [b for b in self.BINDINGS if isinstance(b, Binding)]
+        self.push_screen(HelpScreen(bindings))
+
+    # -- quitting -------------------------------------------------------------------------
+
+    def action_request_quit(self) -> None:
+        if self._quitting:
+            return
+        running = self.supervisor.live_worker_ids(daemon=False)
+        if running:
+            self.push_screen(QuitScreen(len(running), self.options.grace), self._quit_chosen)
+        else:
+            self._quit("terminate")
+
+    def _quit_chosen(self, choice: QuitChoice | None) -> None:
+        if choice is not None:
+            self._quit(choice)
+
+    def _quit(self, choice: QuitChoice) -> None:
+        self._quitting = True
+        self.stop_and_exit(choice)
+
+    @work(thread=True, group="quit")
+    def stop_and_exit(self, choice: QuitChoice) -> None:
+        """Like the interpreter at exit: daemons are terminated, then non-daemons joined."""
+        supervisor = self.supervisor
+        grace = self.options.grace
+        daemons = supervisor.live_worker_ids(daemon=True)
+        if daemons:
+            self.call_from_thread(self._inform, f"Terminating {len(daemons)} daemon workers…")
+            supervisor.stop(daemons, grace)
+        others = supervisor.live_worker_ids(daemon=False)
+        if others and choice == "wait":
+            self.call_from_thread(self._inform, f"Waiting for {len(others)} workers to finish…")
+            supervisor.join_many(others)
+        elif others:
+            report = supervisor.stop(others, grace)
+            message = f"Terminated {report.signalled} workers"
+            if report.escalated:
+                message += f" ({report.escalated} escalated to SIGKILL)"
+            self.call_from_thread(self._inform, message)
+        self.call_from_thread(self.exit)
+
+    def _exit_on_signal(self, signal_number: int) -> None:
+        """SIGINT, SIGTERM, SIGHUP: end now; the workers are stopped on the way out."""
+        self.exit(return_code=128 + signal_number)
+
+    # -- feedback -------------------------------------------------------------------------
+
+    def _warn(self, message: str) -> None:
+        self.notify(safe_text(message), severity="warning", markup=False, timeout=4)
+
+    def _inform(self, message: str) -> None:
+        self.notify(safe_text(message), markup=False, timeout=3)

@@ -1,0 +1,17 @@
+"""The app's settings, as the command line gives them."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class AppOptions:
+    start_method: str = "forkserver"
+    level: int = logging.DEBUG
+    sleep: float = 2.0
+    refresh: float = 1.0
+    max_log_lines: int = 10_000
+    grace: float = 3.0
+    demo: bool = False

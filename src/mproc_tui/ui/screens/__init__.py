@@ -1,0 +1,1 @@
+"""Modal screens: quit confirmation and help."""

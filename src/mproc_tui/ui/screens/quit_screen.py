@@ -1,0 +1,50 @@
+"""Asks what to do with non-daemon workers that still run when the user quits."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Grid, Horizontal
+from textual.screen import ModalScreen
+from textual.widgets import Button, Label
+
+QuitChoice = Literal["wait", "terminate"]
+
+
+class QuitScreen(ModalScreen[QuitChoice | None]):
+    """Wait (join), terminate (TERM then KILL after the grace period), or cancel."""
+
+    BINDINGS = [
+        Binding("w", "choose('wait')", "Wait"),
+        Binding("t", "choose('terminate')", "Terminate"),
+        Binding("escape", "choose(None)", "Cancel"),
+    ]
+
+    def __init__(self, running: int, grace: float) -> None:
+        super().__init__()
+        self.running = running
+        self.grace = grace
+
+    def compose(self) -> ComposeResult:
+        noun = "worker is" if self.running == 1 else "workers are"
+        with Grid(id="quit-dialog"):
+            yield Label(f"{self.running} non-daemon {noun} still running.", id="quit-question")
+            yield Label(
+                "Wait for them to finish (join), or terminate them "
+                f"(SIGTERM, then SIGKILL after {self.grace:g} s)?",
+                id="quit-detail",
+            )
+            with Horizontal(id="quit-buttons"):
+                yield Button("Wait (w)", id="wait", variant="primary")
+                yield Button("Terminate (t)", id="terminate", variant="error")
+                yield Button("Cancel (Esc)", id="cancel")
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        choice = event.button.id
+        self.dismiss(choice if choice in ("wait", "terminate") else None)  # type: ignore[arg-type]
+
+    def action_choose(self, choice: QuitChoice | None) -> None:
+        self.dismiss(choice)
