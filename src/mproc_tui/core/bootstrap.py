@@ -173,11 +173,11 @@ class OutputCapture:
         self._threads: list[threading.Thread] = []
 
     def start(self) -> None:
-        for fd, (logger_name, level) in _OUTPUT_LOGGERS.items():
-            stream = sys.stdout if fd == 1 else sys.stderr
+        for stream in (sys.stdout, sys.stderr):
             if stream is not None:
                 with contextlib.suppress(OSError, ValueError):
                     stream.flush()
+        for fd, (logger_name, level) in _OUTPUT_LOGGERS.items():
             read_end, write_end = os.pipe()
             os.dup2(write_end, fd)
             os.close(write_end)
@@ -189,10 +189,10 @@ class OutputCapture:
             )
             thread.start()
             self._threads.append(thread)
-        for stream in (sys.stdout, sys.stderr):
-            if stream is not None and hasattr(stream, "reconfigure"):
-                with contextlib.suppress(OSError, ValueError):
-                    stream.reconfigure(line_buffering=True, errors="backslashreplace")
+        # Under fork the inherited sys.stdout may be the app's capture object (Textual's,
+        # pytest's), not fd 1: give the worker plain line-buffered streams over fds 1 and 2.
+        sys.stdout = open(1, "w", buffering=1, errors="backslashreplace", closefd=False)  # noqa: SIM115
+        sys.stderr = open(2, "w", buffering=1, errors="backslashreplace", closefd=False)  # noqa: SIM115
 
     def stop(self) -> None:
         """Flush and close our ends so the pumps see EOF and send their last lines."""

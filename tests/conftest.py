@@ -1,0 +1,76 @@
+"""Shared fixtures: real supervisors and a thread-safe record collector."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from mproc_tui.core.records import LogEntry
+from mproc_tui.core.supervisor import Supervisor
+
+TESTS = Path(__file__).parent
+TARGETS_FILE = TESTS / "support" / "targets.py"
+
+
+def support_target(function: str) -> str:
+    """A file-path reference to a target in tests/support/targets.py."""
+    return f"{TARGETS_FILE}:{function}"
+
+
+class Collector:
+    """Receives the listener's batches (on its thread) and lets tests wait on them."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self.entries: list[LogEntry] = []
+        self.last_seen: dict[int, float] = {}
+
+    def __call__(self, batch: list[LogEntry]) -> None:
+        now = time.monotonic()
+        with self._lock:
+            self.entries.extend(batch)
+            for entry in batch:
+                self.last_seen[entry.worker_id] = now
+
+    def of(self, worker_id: int) -> list[LogEntry]:
+        with self._lock:
+            return [entry for entry in self.entries if entry.worker_id == worker_id]
+
+    def messages(self, worker_id: int) -> list[str]:
+        return [entry.message for entry in self.of(worker_id)]
+
+
+def wait_until(predicate: Callable[[], bool], timeout: float, what: str) -> None:
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout}s waiting for {what}")
+        time.sleep(0.02)
+
+
+@pytest.fixture
+def collector() -> Collector:
+    return Collector()
+
+
+@pytest.fixture(params=["forkserver", "spawn", "fork"])
+def start_method(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+@pytest.fixture
+def make_supervisor(collector: Collector) -> Iterator[Callable[..., Supervisor]]:
+    created: list[Supervisor] = []
+
+    def make(start_method: str = "forkserver", **kwargs: object) -> Supervisor:
+        supervisor = Supervisor(collector, start_method=start_method, **kwargs)  # type: ignore[arg-type]
+        created.append(supervisor)
+        return supervisor
+
+    yield make
+    for supervisor in created:
+        supervisor.shutdown(grace=1.0)

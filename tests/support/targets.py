@@ -1,0 +1,48 @@
+"""Worker targets used by the tests, loaded by file path like a user's own code."""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+import time
+
+# A user's module that configures logging at import time: with the QueueHandler
+# already installed, basicConfig must add no second handler.
+logging.basicConfig(level=logging.WARNING, format="%(message)s")
+
+HOSTILE_MESSAGES = (
+    "[@click=app.quit]x[/]",
+    "[bold]not bold[/bold]",
+    "\x1b[2J\x1b[Hcleared?",
+    "\x1b]0;title\x07osc",
+    "bell\x07 nul\x00 del\x7f c1\x9b end",
+    "[/]",
+)
+
+
+def report_handlers() -> None:
+    """Log how many handlers the root logger has, after the module's basicConfig."""
+    root = logging.getLogger()
+    logging.warning("handlers=%d level=%s", len(root.handlers), logging.getLevelName(root.level))
+
+
+def hostile(pause: float = 0.0) -> None:
+    """Log text that would act, style or corrupt the screen if treated as markup or escapes."""
+    for message in HOSTILE_MESSAGES:
+        logging.warning(message)
+    time.sleep(pause)
+
+
+def write_output(lines: int = 3) -> None:
+    """print() and raw fd writes must arrive as records, not on the terminal."""
+    for number in range(lines):
+        print(f"printed {number}")
+    os.write(1, b"raw fd 1 line\n")
+    print("to stderr", file=sys.stderr)
+    sys.stdout.write("no newline at the end")
+
+
+def exit_with(code: int) -> None:
+    logging.info("exiting with %d", code)
+    sys.exit(code)
