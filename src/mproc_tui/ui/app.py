@@ -73,8 +73,13 @@ class MprocApp(App[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one(WorkerTable).border_title = "Workers"
-        self.query_one(LogPane).border_title = "Logs"
+        # Held, not queried later: App.query_one searches the *active* screen, which is
+        # a dialog while one is open, and refreshes keep arriving meanwhile.
+        self.worker_table = self.query_one(WorkerTable)
+        self.log_pane = self.query_one(LogPane)
+        self.empty_hint = self.query_one("#empty-hint", Static)
+        self.worker_table.border_title = "Workers"
+        self.log_pane.border_title = "Logs"
         self.set_interval(self.options.refresh, self.refresh_workers)
         if not self.is_headless:
             loop = asyncio.get_running_loop()
@@ -93,7 +98,7 @@ class MprocApp(App[None]):
         self.post_message(LogBatchArrived(entries))
 
     def on_log_batch_arrived(self, message: LogBatchArrived) -> None:
-        self.query_one(LogPane).add_entries(message.entries)
+        self.log_pane.add_entries(message.entries)
 
     def refresh_workers(self) -> None:
         self.sample_workers()
@@ -109,8 +114,8 @@ class MprocApp(App[None]):
         self.post_message(WorkersSampled(rows))
 
     def on_workers_sampled(self, message: WorkersSampled) -> None:
-        self.query_one(WorkerTable).show_rows(message.rows)
-        self.query_one("#empty-hint").display = not message.rows
+        self.worker_table.show_rows(message.rows)
+        self.empty_hint.display = not message.rows
         self.title = f"mproc-tui — {len(message.rows)} workers"
 
     # -- actions --------------------------------------------------------------------------
@@ -136,7 +141,7 @@ class MprocApp(App[None]):
         self.post_message(RefreshRequested())
 
     def _selected(self) -> int | None:
-        worker_id = self.query_one(WorkerTable).selected_worker_id
+        worker_id = self.worker_table.selected_worker_id
         if worker_id is None:
             self._warn("No worker selected.")
         return worker_id

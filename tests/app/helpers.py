@@ -1,0 +1,82 @@
+"""Read what the user sees, and wait for it, in app tests."""
+
+from __future__ import annotations
+
+import html
+import re
+import time
+from collections.abc import Callable
+
+from textual.pilot import Pilot
+
+from mproc_tui.ui.app import MprocApp
+from mproc_tui.ui.options import AppOptions
+from mproc_tui.ui.widgets.log_pane import LogPane
+from mproc_tui.ui.widgets.worker_table import WorkerTable
+
+SIZE = (160, 48)
+
+
+def make_app(**options: object) -> MprocApp:
+    settings: dict[str, object] = {"refresh": 0.2, "sleep": 30.0, "grace": 1.0}
+    settings.update(options)
+    return MprocApp(AppOptions(**settings))  # type: ignore[arg-type]
+
+
+def table_rows(app: MprocApp) -> list[dict[str, str]]:
+    """The table as the user reads it: column key -> visible text, top to bottom."""
+    table = app.query_one(WorkerTable)
+    rows = []
+    for index in range(table.row_count):
+        cells = table.get_row_at(index)
+        keys = [str(column.key.value) for column in table.ordered_columns]
+        rows.append({key: cell.plain for key, cell in zip(keys, cells, strict=True)})
+    return rows
+
+
+def log_lines(app: MprocApp) -> list[str]:
+    return list(app.query_one(LogPane).lines)
+
+
+def logged(app: MprocApp, text: str) -> bool:
+    return any(text in line for line in log_lines(app))
+
+
+async def wait_for(
+    pilot: Pilot[None], predicate: Callable[[], bool], what: str, timeout: float = 15.0
+) -> None:
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout}s waiting for {what}")
+        await pilot.pause(0.05)
+
+
+async def wait_rows(pilot: Pilot[None], app: MprocApp, count: int) -> list[dict[str, str]]:
+    await wait_for(
+        pilot,
+        lambda: len(table_rows(app)) == count and all(r["pid"] for r in table_rows(app)),
+        f"{count} rows with PIDs",
+    )
+    return table_rows(app)
+
+
+async def wait_state(
+    pilot: Pilot[None], app: MprocApp, row: int, column: str, expected: str
+) -> None:
+    def matches() -> bool:
+        rows = table_rows(app)
+        return len(rows) > row and rows[row][column] == expected
+
+    await wait_for(pilot, matches, f"row {row} {column} == {expected!r} (rows: {table_rows(app)})")
+
+
+def screen_text(app: MprocApp) -> str:
+    """The screen as plain text, from the app's own SVG screenshot (one line per row)."""
+    svg = app.export_screenshot()
+    rows: dict[float, list[tuple[float, str]]] = {}
+    for x, y, text in re.findall(r'<text[^>]*?x="([\d.]+)" y="([\d.]+)"[^>]*>([^<]*)</text>', svg):
+        rows.setdefault(float(y), []).append((float(x), html.unescape(text)))
+    return "\n".join(
+        "".join(text for _, text in sorted(parts)) for _, parts in sorted(rows.items())
+    ).replace("\xa0", " ")

@@ -1,0 +1,73 @@
+"""Quitting with q: daemons are terminated, non-daemons are waited for or terminated."""
+
+from __future__ import annotations
+
+import psutil
+
+from mproc_tui.ui.screens.quit_screen import QuitScreen
+from tests.app.helpers import SIZE, make_app, wait_for, wait_rows
+
+
+def _gone(pid: int) -> bool:
+    try:
+        return psutil.Process(pid).status() == psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
+        return True
+
+
+async def test_q_with_no_workers_quits() -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("q")
+        await wait_for(pilot, lambda: not app.is_running, "the app to exit")
+
+
+async def test_q_terminates_daemon_workers_without_asking() -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("d")
+        rows = await wait_rows(pilot, app, 1)
+        await pilot.press("q")
+        await wait_for(pilot, lambda: not app.is_running, "the app to exit")
+    assert _gone(int(rows[0]["pid"]))
+    assert app.supervisor.poll()[0].exit_code == -15
+
+
+async def test_q_then_escape_cancels() -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("n")
+        rows = await wait_rows(pilot, app, 1)
+        await pilot.press("q")
+        await wait_for(pilot, lambda: isinstance(app.screen, QuitScreen), "the quit dialog")
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: not isinstance(app.screen, QuitScreen), "dialog to close")
+        await pilot.pause(0.3)
+        assert app.is_running
+        assert not _gone(int(rows[0]["pid"]))
+
+
+async def test_q_then_w_waits_for_non_daemon_workers() -> None:
+    app = make_app(sleep=1.5)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("n")
+        await wait_rows(pilot, app, 1)
+        await pilot.press("q")
+        await wait_for(pilot, lambda: isinstance(app.screen, QuitScreen), "the quit dialog")
+        await pilot.press("w")
+        await wait_for(pilot, lambda: not app.is_running, "the app to exit after the join")
+    assert app.supervisor.poll()[0].exit_code == 0  # it ran to its end: joined, not killed
+    assert app.supervisor.records_received == 2  # "start" and "end"
+
+
+async def test_q_then_t_terminates_and_escalates() -> None:
+    app = make_app(grace=0.5)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("n", "d")
+        rows = await wait_rows(pilot, app, 2)
+        await pilot.press("q")
+        await wait_for(pilot, lambda: isinstance(app.screen, QuitScreen), "the quit dialog")
+        await pilot.click("#terminate")
+        await wait_for(pilot, lambda: not app.is_running, "the app to exit")
+    assert all(_gone(int(row["pid"])) for row in rows)
+    assert [status.exit_code for status in app.supervisor.poll()] == [-15, -15]

@@ -1,0 +1,207 @@
+"""The real app, driven with the Pilot: keys in, table rows, log lines and psutil out."""
+
+from __future__ import annotations
+
+import os
+import re
+
+import psutil
+
+from mproc_tui.core.supervisor import WorkerSpec
+from mproc_tui.ui.screens.help_screen import HelpScreen
+from tests.app.helpers import (
+    SIZE,
+    log_lines,
+    logged,
+    make_app,
+    screen_text,
+    table_rows,
+    wait_for,
+    wait_rows,
+    wait_state,
+)
+from tests.conftest import support_target
+
+
+def _descendants() -> set[int]:
+    return {child.pid for child in psutil.Process().children(recursive=True)}
+
+
+def _gone(pid: int) -> bool:
+    try:
+        return psutil.Process(pid).status() == psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
+        return True
+
+
+async def test_n_n_d_spawn_three_workers_that_psutil_sees() -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        assert app.query_one("#empty-hint").display
+        await pilot.press("n", "n", "d")
+        rows = await wait_rows(pilot, app, 3)
+        assert [row["daemon"] for row in rows] == ["no", "no", "yes"]
+        assert all(re.fullmatch(r"Process-\d+", row["name"]) for row in rows)
+        pids = [int(row["pid"]) for row in rows]
+        assert set(pids) <= _descendants()
+        assert not app.query_one("#empty-hint").display
+        await wait_for(
+            pilot, lambda: all(logged(app, f"{r['name']}: start") for r in rows), "starts"
+        )
+        await wait_state(pilot, app, 0, "state", "sleeping")
+    assert all(_gone(pid) for pid in pids), "workers outlived the app"
+
+
+async def test_k_terminates_and_shift_k_kills_the_selected_worker() -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("n", "n")
+        rows = await wait_rows(pilot, app, 2)
+        await pilot.press("k")
+        await wait_state(pilot, app, 0, "exit", "-15 SIGTERM")
+        assert table_rows(app)[0]["state"] == "killed"
+        await pilot.press("down", "K")
+        await wait_state(pilot, app, 1, "exit", "-9 SIGKILL")
+        assert all(_gone(int(row["pid"])) for row in rows)
+
+
+async def test_signalling_an_exited_worker_says_so() -> None:
+    app = make_app(sleep=0)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await pilot.press("n")
+        await wait_rows(pilot, app, 1)
+        await wait_state(pilot, app, 0, "state", "exited")
+        await pilot.press("K")
+        await wait_for(
+            pilot,
+            lambda: any("already exited" in n.message for n in app._notifications),
+            "a notification",
+        )
+        assert app.is_running
+
+
+async def test_join_shows_joining_then_joined_while_keys_still_work() -> None:
+    app = make_app(sleep=2.0)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("n")
+        await wait_rows(pilot, app, 1)
+        await pilot.press("j")
+        await wait_state(pilot, app, 0, "state", "joining")
+        await pilot.press("n")  # the UI answers while the join waits
+        await wait_rows(pilot, app, 2)
+        assert table_rows(app)[0]["state"] == "joining"
+        await wait_state(pilot, app, 0, "state", "joined")
+        assert table_rows(app)[0]["exit"] == "0"
+        assert logged(app, f"{table_rows(app)[0]['name']}: end")
+
+
+async def test_shift_j_joins_all_and_c_clears_finished() -> None:
+    app = make_app(sleep=0.5)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("n", "d")
+        await wait_rows(pilot, app, 2)
+        await pilot.press("J")
+        await wait_state(pilot, app, 0, "state", "joined")
+        await wait_state(pilot, app, 1, "state", "joined")
+        app.options = app.options.__class__(**{**app.options.__dict__, "sleep": 30.0})
+        await pilot.press("n")
+        await wait_rows(pilot, app, 3)
+        await pilot.press("c")
+        await wait_rows(pilot, app, 1)
+        assert table_rows(app)[0]["state"] in ("sleeping", "running")
+
+
+async def test_selection_survives_refreshes() -> None:
+    app = make_app(refresh=0.1)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("n", "n", "n")
+        rows = await wait_rows(pilot, app, 3)
+        await pilot.press("down", "down")
+        await pilot.pause(0.6)  # several refreshes
+        table = app.query_one("#workers")
+        assert table.cursor_row == 2  # type: ignore[attr-defined]
+        await pilot.press("k")
+        await wait_state(pilot, app, 2, "exit", "-15 SIGTERM")
+        assert table_rows(app)[0]["pid"] == rows[0]["pid"]
+        assert table_rows(app)[0]["state"] != "killed"
+
+
+async def test_log_text_is_shown_literally_and_never_acts() -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        app.spawn_workers([WorkerSpec(target=support_target("hostile"), args=(30,))])
+        await wait_for(
+            pilot, lambda: any(line.endswith(": [/]") for line in log_lines(app)), "the records"
+        )
+        lines = log_lines(app)
+        assert any(line.endswith(": [@click=app.quit]x[/]") for line in lines)
+        assert any(line.endswith(": [bold]not bold[/bold]") for line in lines)
+        assert any(line.endswith(": \\x1b[2J\\x1b[Hcleared?") for line in lines)
+        assert all("\x1b" not in line and "\x07" not in line for line in lines)
+        shown = screen_text(app)
+        assert "[@click=app.quit]x[/]" in shown
+        assert "\\x1b[2J\\x1b[Hcleared?" in shown
+        # Click the line that carries the markup: nothing may act on it.
+        index = next(i for i, line in enumerate(lines) if "@click" in line)
+        log_pane = app.query_one("#logs")
+        await pilot.click(log_pane, offset=(40, index + 1))
+        await pilot.pause(0.2)
+        assert app.is_running
+
+
+async def test_a_crash_shows_its_traceback_and_exit_code_one() -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        app.spawn_workers([WorkerSpec(target="mproc_tui.catalog:crasher", args=(0,))])
+        await wait_rows(pilot, app, 1)
+        await wait_state(pilot, app, 0, "exit", "1")
+        await wait_for(
+            pilot,
+            lambda: logged(app, "RuntimeError: crasher worker failed on purpose"),
+            "the traceback",
+        )
+        assert logged(app, "Traceback (most recent call last):")
+
+
+async def test_printed_output_lands_in_the_log_pane() -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        app.spawn_workers([WorkerSpec(target=support_target("write_output"), args=(1,))])
+        await wait_for(pilot, lambda: logged(app, "[stdout]: printed 0"), "printed output")
+        await wait_for(pilot, lambda: logged(app, "[stderr]: to stderr"), "stderr output")
+
+
+async def test_demo_replays_the_lesson() -> None:
+    app = make_app(demo=True, sleep=0.5)
+    async with app.run_test(size=SIZE) as pilot:
+        rows = await wait_rows(pilot, app, 2)
+        assert rows[1]["name"] == "renamed worker"
+        assert [row["daemon"] for row in rows] == ["yes", "no"]
+        first = rows[0]["name"]
+        await wait_for(pilot, lambda: logged(app, "renamed worker: end"), "the lesson's end")
+        await wait_for(pilot, lambda: logged(app, f"{first}: end"), "the lesson's end")
+        # "12:00:00.000 DEBUG    Process-1: start" -> "Process-1: start"
+        messages = [line.split(None, 2)[2] for line in log_lines(app)]
+        assert messages.index(f"{first}: start") < messages.index(f"{first}: end")
+        assert messages.index("renamed worker: start") < messages.index("renamed worker: end")
+
+
+async def test_question_mark_lists_every_key() -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("question_mark")
+        await wait_for(pilot, lambda: isinstance(app.screen, HelpScreen), "the help screen")
+        help_text = screen_text(app)
+        for description in ("Spawn a worker", "SIGTERM", "SIGKILL", "Join every", "Clear", "Quit"):
+            assert description in help_text
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: not isinstance(app.screen, HelpScreen), "help to close")
+
+
+async def test_workers_are_descendants_of_this_process() -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("n")
+        rows = await wait_rows(pilot, app, 1)
+        assert int(rows[0]["pid"]) in _descendants()
+        assert os.getpid() != int(rows[0]["pid"])
