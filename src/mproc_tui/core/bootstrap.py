@@ -9,21 +9,19 @@ adds none; stdout and stderr are captured so nothing paints over the TUI.
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import logging
 import logging.handlers
 import os
-import signal
 import sys
 import threading
 import traceback
 from dataclasses import dataclass, field
 from typing import Any
 
+from mproc_tui.core.death_signal import die_with_parent
 from mproc_tui.core.records import LogEntry
 from mproc_tui.core.target_reference import load_target
 
-_PR_SET_PDEATHSIG = 1
 _OUTPUT_LOGGERS = {1: ("stdout", logging.INFO), 2: ("stderr", logging.WARNING)}
 
 
@@ -90,7 +88,9 @@ def _message_of(record: logging.LogRecord) -> str:
 
 def run_worker(launch: WorkerLaunch) -> None:
     """The ``multiprocessing.Process`` target of every worker."""
-    _die_with_app(launch.app_pid)
+    # Under forkserver the parent is the fork server, which has its own death signal
+    # (see forkserver_guard), so the chain reaches the app however it ends.
+    die_with_parent(launch.app_pid)
     _detach_stdin()
     handler = EntryQueueHandler(launch.log_queue, launch.worker_id)
     root = logging.getLogger()
@@ -125,34 +125,6 @@ def _emit(
     record = logging.LogRecord(logger, level, "", 0, message, None, None)
     record.exc_text = trace
     handler.handle(record)
-
-
-def _die_with_app(app_pid: int) -> None:
-    """Ask the kernel to SIGKILL this worker when its parent thread dies.
-
-    Under forkserver the parent is the fork server, which itself exits when the
-    app's end of its pipe closes, so the chain reaches the app however it ends.
-    """
-    if not sys.platform.startswith("linux"):
-        return
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
-    except (OSError, AttributeError):
-        return
-    # The app may have died before prctl took effect: then nobody would signal us.
-    if os.getppid() == 1 or (app_pid and not _is_alive(app_pid)):
-        os._exit(1)
-
-
-def _is_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def _detach_stdin() -> None:

@@ -25,6 +25,7 @@ from typing import Any
 
 from mproc_tui.core.bootstrap import WorkerLaunch, run_worker
 from mproc_tui.core.channel import LogChannel
+from mproc_tui.core.death_signal import APP_PID_VARIABLE
 from mproc_tui.core.listener import BatchCallback, LogListener
 from mproc_tui.core.spawner_thread import SpawnerThread
 from mproc_tui.core.target_reference import absolute_reference
@@ -148,6 +149,8 @@ class Supervisor:
         self.start_method = start_method
         self.level = level
         self._context = multiprocessing.get_context(start_method)
+        # The fork server is shared by the whole process and its death signal follows
+        # the thread that starts it: build the supervisor on the main thread.
         _start_helper_processes(self._context, start_method)
         self._listener = LogListener(on_logs)
         self._listener.start()
@@ -353,7 +356,10 @@ def _start_helper_processes(context: BaseContext, start_method: str) -> None:
         return
     resource_tracker.ensure_running()
     if start_method == "forkserver":
-        context.set_forkserver_preload(["mproc_tui.core.bootstrap", "mproc_tui.catalog"])
+        os.environ[APP_PID_VARIABLE] = str(os.getpid())
+        context.set_forkserver_preload(
+            ["mproc_tui.core.forkserver_guard", "mproc_tui.core.bootstrap", "mproc_tui.catalog"]
+        )
         forkserver.ensure_running()
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import signal
 import threading
+from pathlib import Path
 from typing import ClassVar
 
 from textual import on, work
@@ -34,7 +35,8 @@ EXIT_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 class MprocApp(App[None]):
     """Live table of worker processes beside their live logs."""
 
-    CSS_PATH = "app.tcss"
+    # Absolute, so subclasses defined elsewhere still find the stylesheet.
+    CSS_PATH = Path(__file__).parent / "app.tcss"
     TITLE = "mproc-tui"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("n", "spawn", "Spawn", tooltip="Spawn a worker (the built-in sleeper)"),

@@ -1,0 +1,81 @@
+"""However the app ends, no worker outlives it: six ways, each in a real pseudo-terminal."""
+
+from __future__ import annotations
+
+import signal
+import sys
+import time
+
+import pytest
+
+from tests.support.pty_app import SUPPORT, PtyApp, alive, app_command
+
+ENDINGS = ["q", "SIGINT", "SIGTERM", "SIGHUP", "exception", "SIGKILL"]
+
+
+def _end(app: PtyApp, how: str) -> None:
+    if how == "q":
+        app.press("q")
+        app.wait_output("still running")
+        app.press("t")
+    elif how == "exception":
+        app.press("x")
+    else:
+        app.process.send_signal(getattr(signal, how))
+
+
+@pytest.mark.parametrize("how", ENDINGS)
+def test_no_worker_outlives_the_app(how: str) -> None:
+    if how == "exception":
+        command = [sys.executable, str(SUPPORT / "crashing_app.py")]
+    else:
+        command = app_command("--sleep", "60", "--grace", "1")
+    app = PtyApp(command)
+    try:
+        app.wait_output("Spawn")
+        app.press("n", "n", "d")
+        app.wait_workers(3)
+        everything = app.descendants()
+        _end(app, how)
+        app.wait_exit(timeout=20)
+        deadline = time.monotonic() + 2.0
+        while alive(everything) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        survivors = alive(everything)
+        assert not survivors, [(p.pid, p.cmdline()) for p in survivors]
+    finally:
+        app.close()
+
+
+@pytest.mark.parametrize("start_method", ["spawn", "fork"])
+def test_sigkill_of_the_app_takes_its_workers_under_every_start_method(start_method: str) -> None:
+    app = PtyApp(app_command("--sleep", "60", "--start-method", start_method))
+    try:
+        app.wait_output("Spawn")
+        app.press("n", "d")
+        app.wait_workers(2)
+        everything = app.descendants()
+        app.process.kill()
+        app.wait_exit(timeout=10)
+        deadline = time.monotonic() + 2.0
+        while alive(everything) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not alive(everything)
+    finally:
+        app.close()
+
+
+def test_the_lesson_in_a_terminal() -> None:
+    """``mproc-tui --demo``: Process-1 and renamed worker start, then end about 2 s later."""
+    app = PtyApp(app_command("--demo"))
+    try:
+        app.wait_output("Process-1: start")
+        app.wait_output("renamed worker: start")
+        started = time.monotonic()
+        app.wait_output("Process-1: end", timeout=10)
+        app.wait_output("renamed worker: end", timeout=10)
+        assert time.monotonic() - started > 1.0  # the workers really slept
+        app.press("q")
+        assert app.wait_exit(timeout=10) == 0
+    finally:
+        app.close()
