@@ -28,11 +28,11 @@ class QuitScreen(ModalScreen[QuitChoice | None]):
         self.grace = grace
 
     def compose(self) -> ComposeResult:
-        noun = "worker is" if self.running == 1 else "workers are"
+        noun, pronoun = ("worker is", "it") if self.running == 1 else ("workers are", "them")
         with Grid(id="quit-dialog"):
             yield Label(f"{self.running} non-daemon {noun} still running.", id="quit-question")
             yield Label(
-                "Wait for them to finish (join), or terminate them "
+                f"Wait for {pronoun} to finish (join), or terminate {pronoun} "
                 f"(SIGTERM, then SIGKILL after {self.grace:g} s)?",
                 id="quit-detail",
             )
