@@ -71,3 +71,19 @@ async def test_q_then_t_terminates_and_escalates() -> None:
         await wait_for(pilot, lambda: not app.is_running, "the app to exit")
     assert all(_gone(int(row["pid"])) for row in rows)
     assert [status.exit_code for status in app.supervisor.poll()] == [-15, -15]
+
+
+async def test_q_again_while_waiting_terminates_the_rest() -> None:
+    app = make_app(sleep=60, grace=0.5)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("n")
+        rows = await wait_rows(pilot, app, 1)
+        await pilot.press("q")
+        await wait_for(pilot, lambda: isinstance(app.screen, QuitScreen), "the quit dialog")
+        await pilot.press("w")
+        await pilot.pause(0.5)
+        assert app.is_running  # still waiting for a worker that sleeps a minute
+        await pilot.press("q")
+        await wait_for(pilot, lambda: not app.is_running, "the app to exit")
+    assert _gone(int(rows[0]["pid"]))
+    assert app.supervisor.poll()[0].exit_code == -15

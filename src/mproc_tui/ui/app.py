@@ -59,7 +59,7 @@ class MprocApp(App[None]):
         )
         self.sampler = Sampler()
         self._sample_lock = threading.Lock()
-        self._quitting = False
+        self._quit_choice: QuitChoice | None = None
         self.sub_title = f"start method: {self.options.start_method}"
 
     # -- layout ---------------------------------------------------------------------------
@@ -207,24 +207,26 @@ class MprocApp(App[None]):
     # -- quitting -------------------------------------------------------------------------
 
     def action_request_quit(self) -> None:
-        if self._quitting:
+        if self._quit_choice == "wait":
+            # Waiting for workers that may never end: asking again means "stop them".
+            self._quit_choice = "terminate"
+            self._inform("Terminating the remaining workers…")
+            return
+        if self._quit_choice is not None:
             return
         running = self.supervisor.live_worker_ids(daemon=False)
         if running:
             self.push_screen(QuitScreen(len(running), self.options.grace), self._quit_chosen)
         else:
-            self._quit("terminate")
+            self._quit_chosen("terminate")
 
     def _quit_chosen(self, choice: QuitChoice | None) -> None:
         if choice is not None:
-            self._quit(choice)
-
-    def _quit(self, choice: QuitChoice) -> None:
-        self._quitting = True
-        self.stop_and_exit(choice)
+            self._quit_choice = choice
+            self.stop_and_exit()
 
     @work(thread=True, group="quit")
-    def stop_and_exit(self, choice: QuitChoice) -> None:
+    def stop_and_exit(self) -> None:
         """Like the interpreter at exit: daemons are terminated, then non-daemons joined."""
         supervisor = self.supervisor
         grace = self.options.grace
@@ -233,10 +235,15 @@ class MprocApp(App[None]):
             self.call_from_thread(self._inform, f"Terminating {len(daemons)} daemon workers…")
             supervisor.stop(daemons, grace)
         others = supervisor.live_worker_ids(daemon=False)
-        if others and choice == "wait":
-            self.call_from_thread(self._inform, f"Waiting for {len(others)} workers to finish…")
-            supervisor.join_many(others)
-        elif others:
+        if others and self._quit_choice == "wait":
+            self.call_from_thread(
+                self._inform,
+                f"Waiting for {len(others)} workers to finish… press q again to terminate them.",
+            )
+            while others and self._quit_choice == "wait":
+                supervisor.join_many(others, timeout=0.1)
+                others = supervisor.live_worker_ids(daemon=False)
+        if others:
             report = supervisor.stop(others, grace)
             message = f"Terminated {report.signalled} workers"
             if report.escalated:

@@ -38,8 +38,9 @@ class LogPane(Log):
     """Shows every record as it arrives; one ``write_lines`` per batch."""
 
     def __init__(self, max_lines: int, **kwargs: object) -> None:
-        super().__init__(highlight=True, max_lines=max_lines, auto_scroll=True, **kwargs)  # type: ignore[arg-type]
+        super().__init__(highlight=True, max_lines=max_lines, auto_scroll=False, **kwargs)  # type: ignore[arg-type]
         self.highlighter = LevelHighlighter()
+        self._scroll_pending = False
 
     def add_entries(self, entries: Iterable[LogEntry]) -> None:
         lines: list[str] = []
@@ -47,5 +48,16 @@ class LogPane(Log):
             lines.extend(format_log_lines(entry))
         if self.max_lines is not None and len(lines) > self.max_lines:
             lines = lines[-self.max_lines :]
-        if lines:
-            self.write_lines(lines)
+        if not lines:
+            return
+        following = self._scroll_pending or self.is_vertical_scroll_end
+        self.write_lines(lines)
+        if following and not self._scroll_pending:
+            # Log's own immediate scroll runs before the new size is laid out and
+            # lands short of the end, after which the pane stops following.
+            self._scroll_pending = True
+            self.call_after_refresh(self._scroll_to_newest)
+
+    def _scroll_to_newest(self) -> None:
+        self._scroll_pending = False
+        self.scroll_end(animate=False, immediate=True, x_axis=False)

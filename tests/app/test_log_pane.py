@@ -1,0 +1,28 @@
+"""The log pane keeps a bounded buffer and follows new lines."""
+
+from __future__ import annotations
+
+from mproc_tui.core.supervisor import WorkerSpec
+from mproc_tui.ui.widgets.log_pane import LogPane
+from tests.app.helpers import SIZE, log_lines, make_app, wait_for
+
+
+async def test_buffer_is_bounded_and_the_pane_follows_the_newest_line() -> None:
+    app = make_app(max_log_lines=50)
+    async with app.run_test(size=SIZE) as pilot:
+        app.spawn_workers(
+            [
+                WorkerSpec(
+                    target="mproc_tui.catalog:flood", kwargs={"count": 500, "message_size": 20}
+                )
+            ]
+        )
+        await wait_for(
+            pilot, lambda: any(": record 500 " in line for line in log_lines(app)), "record 500"
+        )
+        lines = log_lines(app)
+        assert len(lines) == 50
+        assert ": record 451 " in lines[0]
+        pane = app.query_one(LogPane)
+        await pilot.pause(0.1)
+        assert pane.is_vertical_scroll_end
