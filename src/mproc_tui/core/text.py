@@ -80,6 +80,9 @@ def format_duration(seconds: float | None) -> str:
     return f"{minutes}:{secs:02d}"
 
 
+LOG_PREFIX_WIDTH = 22  # "HH:MM:SS.mmm LEVEL    "
+
+
 def format_log_lines(entry: LogEntry) -> list[str]:
     """Render a record as display lines: a prefixed first line, then continuation lines.
 

@@ -13,12 +13,12 @@ from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets import Footer, Header, Static
 
-from mproc_tui.core.records import LogEntry
+from mproc_tui.core.mailbox import BatchMailbox
 from mproc_tui.core.rows import take_snapshot
 from mproc_tui.core.sampler import Sampler
 from mproc_tui.core.supervisor import Lifecycle, Supervisor, SupervisorError, WorkerSpec
 from mproc_tui.core.text import safe_text
-from mproc_tui.ui.messages import LogBatchArrived, RefreshRequested, WorkersSampled
+from mproc_tui.ui.messages import LogsWaiting, RefreshRequested, WorkersSampled
 from mproc_tui.ui.options import AppOptions
 from mproc_tui.ui.screens.help_screen import HelpScreen
 from mproc_tui.ui.screens.quit_screen import QuitChoice, QuitScreen
@@ -54,8 +54,9 @@ class MprocApp(App[None]):
     def __init__(self, options: AppOptions | None = None) -> None:
         super().__init__()
         self.options = options or AppOptions()
+        self.mailbox = BatchMailbox(self._logs_waiting, limit=self.options.max_log_lines)
         self.supervisor = Supervisor(
-            self._deliver_logs, start_method=self.options.start_method, level=self.options.level
+            self.mailbox, start_method=self.options.start_method, level=self.options.level
         )
         self.sampler = Sampler()
         self._sample_lock = threading.Lock()
@@ -95,12 +96,12 @@ class MprocApp(App[None]):
 
     # -- data in --------------------------------------------------------------------------
 
-    def _deliver_logs(self, entries: list[LogEntry]) -> None:
-        """Runs on the listener thread: hand the batch to the event loop."""
-        self.post_message(LogBatchArrived(entries))
+    def _logs_waiting(self) -> None:
+        """Runs on the listener thread: tell the event loop records are waiting."""
+        self.post_message(LogsWaiting())
 
-    def on_log_batch_arrived(self, message: LogBatchArrived) -> None:
-        self.log_pane.add_entries(message.entries)
+    def on_logs_waiting(self, message: LogsWaiting) -> None:
+        self.log_pane.add_entries(self.mailbox.take())
 
     def refresh_workers(self) -> None:
         self.sample_workers()

@@ -6,15 +6,12 @@ from dataclasses import dataclass
 
 from textual.message import Message
 
-from mproc_tui.core.records import LogEntry
 from mproc_tui.core.rows import WorkerRow
 
 
 @dataclass
-class LogBatchArrived(Message):
-    """A batch of records from the listener thread (at most one per 50 ms)."""
-
-    entries: list[LogEntry]
+class LogsWaiting(Message):
+    """Records wait in the app's mailbox; at most one of these is ever queued."""
 
 
 @dataclass

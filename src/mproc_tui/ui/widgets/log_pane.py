@@ -1,15 +1,25 @@
-"""The live log pane: batched writes, literal text, levels in colour."""
+"""The live log pane: a line-API view over a bounded buffer of records.
+
+Records are stored as they arrive (a tuple append each) and formatted only when a
+line is drawn, so the cost of a flood is the cost of the visible lines, not of
+every record: with workers logging tens of thousands of records a second, the
+event loop stays free for keys.
+"""
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Iterable
 
-from rich.highlighter import Highlighter
+from rich.segment import Segment
 from rich.text import Text
-from textual.widgets import Log
+from textual.cache import LRUCache
+from textual.geometry import Size
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
 
 from mproc_tui.core.records import LogEntry
-from mproc_tui.core.text import format_log_lines
+from mproc_tui.core.text import LOG_PREFIX_WIDTH, format_log_lines
 
 _LEVEL_START = 13  # after "HH:MM:SS.mmm "
 _LEVEL_STYLES = {
@@ -21,43 +31,114 @@ _LEVEL_STYLES = {
 }
 
 
-class LevelHighlighter(Highlighter):
-    """Colour the level column and dim the time; never reads markup in the text."""
-
-    def highlight(self, text: Text) -> None:
-        plain = text.plain
-        level = plain[_LEVEL_START : _LEVEL_START + 8].rstrip()
+def style_line(line: str, first_line: bool) -> Text:
+    """Colour the level and dim the time of a record's first line; text stays literal."""
+    text = Text(line, no_wrap=True, end="")
+    if first_line:
+        level = line[_LEVEL_START : _LEVEL_START + 8].rstrip()
         style = _LEVEL_STYLES.get(level)
-        if style is None:
-            return
-        text.stylize("dim", 0, _LEVEL_START - 1)
-        text.stylize(style, _LEVEL_START, _LEVEL_START + len(level))
+        if style is not None:
+            text.stylize("dim", 0, _LEVEL_START - 1)
+            text.stylize(style, _LEVEL_START, _LEVEL_START + len(level))
+    return text
 
 
-class LogPane(Log):
-    """Shows every record as it arrives; one ``write_lines`` per batch."""
+def _line_count(entry: LogEntry) -> int:
+    count = entry.message.count("\n") + 1
+    if entry.traceback:
+        count += entry.traceback.count("\n") + 1
+    return count
+
+
+class LogPane(ScrollView, can_focus=True):
+    """Follows new lines while at the bottom; keeps the newest ``max_lines`` lines."""
+
+    DEFAULT_CSS = """
+    LogPane {
+        background: $surface;
+        color: $text;
+        overflow: auto auto;
+    }
+    """
 
     def __init__(self, max_lines: int, **kwargs: object) -> None:
-        super().__init__(highlight=True, max_lines=max_lines, auto_scroll=False, **kwargs)  # type: ignore[arg-type]
-        self.highlighter = LevelHighlighter()
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.max_lines = max_lines
+        # One item per display line: the record and which of its lines this is.
+        self._lines: deque[tuple[LogEntry, int]] = deque(maxlen=max_lines)
+        self._appended = 0  # lines ever added; gives each line a stable number
+        self._width = 0
+        self._strips: LRUCache[int, Strip] = LRUCache(1024)
         self._scroll_pending = False
 
+    @property
+    def line_count(self) -> int:
+        return len(self._lines)
+
+    @property
+    def lines(self) -> list[str]:
+        """Every buffered line as text (formats them all: for tests and export, not drawing)."""
+        return [format_log_lines(entry)[index] for entry, index in self._lines]
+
     def add_entries(self, entries: Iterable[LogEntry]) -> None:
-        lines: list[str] = []
-        for entry in entries:
-            lines.extend(format_log_lines(entry))
-        if self.max_lines is not None and len(lines) > self.max_lines:
-            lines = lines[-self.max_lines :]
-        if not lines:
-            return
         following = self._scroll_pending or self.is_vertical_scroll_end
-        self.write_lines(lines)
+        lines = self._lines
+        width = self._width
+        added = 0
+        for entry in entries:
+            count = _line_count(entry)
+            if count == 1:
+                lines.append((entry, 0))
+                width = max(width, len(entry.message) + len(entry.process_name))
+            else:
+                lines.extend((entry, index) for index in range(count))
+                longest = max(len(part) for part in format_log_lines(entry))
+                width = max(width, longest - LOG_PREFIX_WIDTH)
+            added += count
+        if not added:
+            return
+        self._appended += added
+        self._width = width
+        self.virtual_size = Size(width + LOG_PREFIX_WIDTH + 12, len(lines))
+        self.refresh()
         if following and not self._scroll_pending:
-            # Log's own immediate scroll runs before the new size is laid out and
-            # lands short of the end, after which the pane stops following.
+            # Scroll once the new size is laid out; an immediate scroll lands short of
+            # the end, after which the pane would stop following.
             self._scroll_pending = True
             self.call_after_refresh(self._scroll_to_newest)
 
     def _scroll_to_newest(self) -> None:
         self._scroll_pending = False
         self.scroll_end(animate=False, immediate=True, x_axis=False)
+
+    def clear(self) -> None:
+        self._lines.clear()
+        self._strips.clear()
+        self._width = 0
+        self.virtual_size = Size(0, 0)
+        self.refresh()
+
+    def render_line(self, y: int) -> Strip:
+        scroll_x, scroll_y = self.scroll_offset
+        index = scroll_y + y
+        width = self.scrollable_content_region.width
+        rich_style = self.rich_style
+        if index >= len(self._lines):
+            return Strip.blank(width, rich_style)
+        number = self._appended - len(self._lines) + index
+        strip = self._strips.get(number)
+        if strip is None:
+            entry, part = self._lines[index]
+            text = style_line(format_log_lines(entry)[part], first_line=part == 0)
+            segments = list(text.render(self.app.console))
+            strip = Strip(segments, text.cell_len)
+            self._strips[number] = strip
+        return (
+            strip.crop_extend(scroll_x, scroll_x + width, rich_style).apply_style(rich_style)
+            if strip.cell_length
+            else Strip([Segment(" " * width, rich_style)], width)
+        )
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._strips.clear()
