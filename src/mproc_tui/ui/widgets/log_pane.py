@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Iterable
 
-from rich.segment import Segment
 from rich.text import Text
 from textual.cache import LRUCache
 from textual.geometry import Size
@@ -133,11 +132,8 @@ class LogPane(ScrollView, can_focus=True):
             segments = list(text.render(self.app.console))
             strip = Strip(segments, text.cell_len)
             self._strips[number] = strip
-        return (
-            strip.crop_extend(scroll_x, scroll_x + width, rich_style).apply_style(rich_style)
-            if strip.cell_length
-            else Strip([Segment(" " * width, rich_style)], width)
-        )
+        # The widget's style goes beneath the line's own (level colours stay on top).
+        return strip.crop_extend(scroll_x, scroll_x + width, rich_style).apply_style(rich_style)
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
