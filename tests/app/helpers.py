@@ -7,6 +7,7 @@ import re
 import time
 from collections.abc import Callable
 
+import psutil
 from textual.pilot import Pilot
 
 from mproc_tui.ui.app import MprocApp
@@ -80,3 +81,11 @@ def screen_text(app: MprocApp) -> str:
     return "\n".join(
         "".join(text for _, text in sorted(parts)) for _, parts in sorted(rows.items())
     ).replace("\xa0", " ")
+
+
+def gone(pid: int) -> bool:
+    """The process has ended (a zombie only awaits its reaper)."""
+    try:
+        return psutil.Process(pid).status() == psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
+        return True

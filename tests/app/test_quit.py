@@ -2,17 +2,8 @@
 
 from __future__ import annotations
 
-import psutil
-
 from mproc_tui.ui.screens.quit_screen import QuitScreen
-from tests.app.helpers import SIZE, make_app, wait_for, wait_rows
-
-
-def _gone(pid: int) -> bool:
-    try:
-        return psutil.Process(pid).status() == psutil.STATUS_ZOMBIE
-    except psutil.NoSuchProcess:
-        return True
+from tests.app.helpers import SIZE, gone, make_app, wait_for, wait_rows
 
 
 async def test_q_with_no_workers_quits() -> None:
@@ -29,7 +20,7 @@ async def test_q_terminates_daemon_workers_without_asking() -> None:
         rows = await wait_rows(pilot, app, 1)
         await pilot.press("q")
         await wait_for(pilot, lambda: not app.is_running, "the app to exit")
-    assert _gone(int(rows[0]["pid"]))
+    assert gone(int(rows[0]["pid"]))
     assert app.supervisor.poll()[0].exit_code == -15
 
 
@@ -44,7 +35,7 @@ async def test_q_then_escape_cancels() -> None:
         await wait_for(pilot, lambda: not isinstance(app.screen, QuitScreen), "dialog to close")
         await pilot.pause(0.3)
         assert app.is_running
-        assert not _gone(int(rows[0]["pid"]))
+        assert not gone(int(rows[0]["pid"]))
 
 
 async def test_q_then_w_waits_for_non_daemon_workers() -> None:
@@ -69,7 +60,7 @@ async def test_q_then_t_terminates_and_escalates() -> None:
         await wait_for(pilot, lambda: isinstance(app.screen, QuitScreen), "the quit dialog")
         await pilot.click("#terminate")
         await wait_for(pilot, lambda: not app.is_running, "the app to exit")
-    assert all(_gone(int(row["pid"])) for row in rows)
+    assert all(gone(int(row["pid"])) for row in rows)
     assert [status.exit_code for status in app.supervisor.poll()] == [-15, -15]
 
 
@@ -85,5 +76,5 @@ async def test_q_again_while_waiting_terminates_the_rest() -> None:
         assert app.is_running  # still waiting for a worker that sleeps a minute
         await pilot.press("q")
         await wait_for(pilot, lambda: not app.is_running, "the app to exit")
-    assert _gone(int(rows[0]["pid"]))
+    assert gone(int(rows[0]["pid"]))
     assert app.supervisor.poll()[0].exit_code == -15

@@ -11,6 +11,7 @@ from mproc_tui.core.supervisor import WorkerSpec
 from mproc_tui.ui.screens.help_screen import HelpScreen
 from tests.app.helpers import (
     SIZE,
+    gone,
     log_lines,
     logged,
     make_app,
@@ -25,13 +26,6 @@ from tests.conftest import support_target
 
 def _descendants() -> set[int]:
     return {child.pid for child in psutil.Process().children(recursive=True)}
-
-
-def _gone(pid: int) -> bool:
-    try:
-        return psutil.Process(pid).status() == psutil.STATUS_ZOMBIE
-    except psutil.NoSuchProcess:
-        return True
 
 
 async def test_n_n_d_spawn_three_workers_that_psutil_sees() -> None:
@@ -49,7 +43,7 @@ async def test_n_n_d_spawn_three_workers_that_psutil_sees() -> None:
             pilot, lambda: all(logged(app, f"{r['name']}: start") for r in rows), "starts"
         )
         await wait_state(pilot, app, 0, "state", "sleeping")
-    assert all(_gone(pid) for pid in pids), "workers outlived the app"
+    assert all(gone(pid) for pid in pids), "workers outlived the app"
 
 
 async def test_k_terminates_and_shift_k_kills_the_selected_worker() -> None:
@@ -62,7 +56,7 @@ async def test_k_terminates_and_shift_k_kills_the_selected_worker() -> None:
         assert table_rows(app)[0]["state"] == "killed"
         await pilot.press("down", "K")
         await wait_state(pilot, app, 1, "exit", "-9 SIGKILL")
-        assert all(_gone(int(row["pid"])) for row in rows)
+        assert all(gone(int(row["pid"])) for row in rows)
 
 
 async def test_signalling_an_exited_worker_says_so() -> None:
