@@ -79,3 +79,20 @@ def test_the_lesson_in_a_terminal() -> None:
         assert app.wait_exit(timeout=10) == 0
     finally:
         app.close()
+
+
+def test_terminating_a_fork_worker_in_a_terminal_leaves_the_app_running() -> None:
+    """Forked workers once inherited the app's signal wakeup fd: k quit the whole app."""
+    app = PtyApp(app_command("--sleep", "60", "--start-method", "fork"))
+    try:
+        app.wait_output("Spawn")
+        app.press("n", "n")
+        first, second = sorted(app.wait_workers(2), key=lambda process: process.pid)
+        app.press("k")  # the first row is selected
+        first.wait(timeout=10)
+        time.sleep(0.5)
+        assert app.process.poll() is None, "the app quit when its worker was terminated"
+        assert second.is_running()
+        app.wait_output("-15 SIGTERM")
+    finally:
+        app.close()

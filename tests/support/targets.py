@@ -46,3 +46,34 @@ def write_output(lines: int = 3) -> None:
 def exit_with(code: int) -> None:
     logging.info("exiting with %d", code)
     sys.exit(code)
+
+
+def empty_exception() -> None:
+    """``logging.exception("")``: a record whose message is empty but has a traceback."""
+    try:
+        raise ValueError("inside an empty-message record")
+    except ValueError:
+        logging.exception("")
+
+
+def evil_level_name() -> None:
+    """A level name that is an escape sequence (clear screen, reset terminal)."""
+    logging.addLevelName(logging.WARNING, "\x1b[2J\x1bc")
+    logging.warning("after the evil level name")
+
+
+def relayed_record() -> None:
+    """A record relayed with makeLogRecord, carrying values no formatter expects."""
+    logging.getLogger().handle(
+        logging.makeLogRecord(
+            {"msg": "relayed", "levelno": 20, "created": 1e300, "levelname": 5, "lineno": "x"}
+        )
+    )
+    logging.getLogger().handle(
+        logging.makeLogRecord({"msg": "nan", "levelno": 20, "created": float("nan")})
+    )
+
+
+def exit_with_message() -> None:
+    logging.info("about to exit with a message")
+    sys.exit("FATAL: config file missing")

@@ -11,12 +11,15 @@ from __future__ import annotations
 import contextlib
 import logging
 import logging.handlers
+import math
 import os
+import signal
 import sys
 import threading
+import time
 import traceback
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from mproc_tui.core.death_signal import die_with_parent
 from mproc_tui.core.records import LogEntry
@@ -47,18 +50,20 @@ class EntryQueueHandler(logging.handlers.QueueHandler):
         self._exception_formatter = logging.Formatter()
 
     def prepare(self, record: logging.LogRecord) -> Any:
+        # Every field is coerced to its plain type: records relayed from elsewhere
+        # (``makeLogRecord``) may carry anything, and the parent formats them as-is.
         return LogEntry(
             worker_id=self.worker_id,
-            created=record.created,
-            level=record.levelno,
-            level_name=record.levelname,
-            logger_name=record.name,
-            process_name=str(record.processName),
-            pid=record.process or os.getpid(),
-            thread_name=str(record.threadName),
-            pathname=record.pathname,
-            lineno=record.lineno,
-            function=str(record.funcName),
+            created=_number(record.created, float, time.time()),
+            level=_number(record.levelno, int, 0),
+            level_name=_text(record.levelname),
+            logger_name=_text(record.name),
+            process_name=_text(record.processName),
+            pid=_number(record.process, int, os.getpid()),
+            thread_name=_text(record.threadName),
+            pathname=_text(record.pathname),
+            lineno=_number(record.lineno, int, 0),
+            function=_text(record.funcName),
             message=_message_of(record),
             traceback=self._traceback_of(record),
         )
@@ -72,6 +77,26 @@ class EntryQueueHandler(logging.handlers.QueueHandler):
         if record.stack_info:
             parts.append(record.stack_info)
         return "\n".join(parts) or None
+
+
+def _text(value: object) -> str:
+    if isinstance(value, str):
+        return value
+    try:
+        return str(value)
+    except Exception:
+        return f"<{type(value).__name__} object>"
+
+
+Number = TypeVar("Number", int, float)
+
+
+def _number(value: object, kind: type[Number], default: Number) -> Number:
+    try:
+        number = kind(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError, OverflowError):
+        return default
+    return number if math.isfinite(number) else default
 
 
 def _message_of(record: logging.LogRecord) -> str:
@@ -88,6 +113,7 @@ def _message_of(record: logging.LogRecord) -> str:
 
 def run_worker(launch: WorkerLaunch) -> None:
     """The ``multiprocessing.Process`` target of every worker."""
+    _restore_default_signals()
     # Under forkserver the parent is the fork server, which has its own death signal
     # (see forkserver_guard), so the chain reaches the app however it ends.
     die_with_parent(launch.app_pid)
@@ -103,7 +129,11 @@ def run_worker(launch: WorkerLaunch) -> None:
     try:
         target = load_target(launch.target)
         target(*launch.args, **launch.kwargs)
-    except SystemExit:
+    except SystemExit as exit_request:
+        # multiprocessing prints a non-integer exit code to stderr, but only after the
+        # capture has ended: send it as a record or it would be lost.
+        if exit_request.code is not None and not isinstance(exit_request.code, int):
+            _emit(handler, "mproc_tui", logging.ERROR, str(exit_request.code))
         raise
     except BaseException as error:
         _emit(
@@ -116,6 +146,22 @@ def run_worker(launch: WorkerLaunch) -> None:
         raise SystemExit(1) from None
     finally:
         capture.stop()
+
+
+def _restore_default_signals() -> None:
+    """Undo what a forked worker inherits from the app's event loop.
+
+    Under ``fork`` the app's asyncio handlers come along: SIGTERM would run a no-op
+    Python handler (the worker ignores it) and the wakeup fd would hand the signal to
+    the *app's* loop, which then quits. Workers start with default dispositions.
+    """
+    with contextlib.suppress(ValueError, OSError):
+        signal.set_wakeup_fd(-1)
+    for number in (signal.SIGTERM, signal.SIGHUP, signal.SIGTSTP, signal.SIGCONT, signal.SIGWINCH):
+        with contextlib.suppress(ValueError, OSError):
+            signal.signal(number, signal.SIG_DFL)
+    with contextlib.suppress(ValueError, OSError):
+        signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 def _emit(

@@ -24,6 +24,7 @@ from mproc_tui.core.records import LogEntry
 _READ_CHUNK = 1 << 18
 _SHORT_HEADER = struct.Struct("!i")
 _LONG_HEADER = struct.Struct("!Q")
+_LARGEST_RECORD = 1 << 32  # 4 GiB: far beyond any log record; larger means corruption
 
 
 class LogChannel:
@@ -40,6 +41,7 @@ class LogChannel:
         self.closed = False
         self.discarded_bytes = 0
         self.undecodable_records = 0
+        self.corrupt = False
 
     def fileno(self) -> int:
         return self._fd
@@ -79,6 +81,7 @@ class LogChannel:
             self._buffer += chunk
             received += len(chunk)
         entries = self._parse_frames()
+        ended = ended or self.corrupt
         if ended:
             self.discarded_bytes += len(self._buffer)
             self._buffer.clear()
@@ -99,6 +102,13 @@ class LogChannel:
                         break
                     (size,) = _LONG_HEADER.unpack_from(view, offset + 4)
                     header = 12
+                if size < 0 or size > _LARGEST_RECORD:
+                    # Not a frame the queue could have written: the stream is corrupt
+                    # and nothing after this point can be trusted.
+                    self.corrupt = True
+                    self.discarded_bytes += end - offset
+                    offset = end
+                    break
                 start = offset + header
                 if end - start < size:
                     break

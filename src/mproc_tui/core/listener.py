@@ -94,7 +94,10 @@ class LogListener:
                 if channel is None:
                     self._drain_wakeups()
                     continue
-                entries, ended = channel.read_entries()
+                try:
+                    entries, ended = channel.read_entries()
+                except Exception:  # one broken channel must not end the transport
+                    entries, ended = [], True
                 pending.extend(entries)
                 if ended:
                     self._selector.unregister(channel.fileno())

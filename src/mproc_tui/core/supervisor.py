@@ -10,7 +10,6 @@ from __future__ import annotations
 import contextlib
 import logging
 import multiprocessing
-import multiprocessing.connection
 import os
 import signal
 import threading
@@ -27,6 +26,7 @@ from mproc_tui.core.bootstrap import WorkerLaunch, run_worker
 from mproc_tui.core.channel import LogChannel
 from mproc_tui.core.death_signal import APP_PID_VARIABLE
 from mproc_tui.core.listener import BatchCallback, LogListener
+from mproc_tui.core.reaper import Reaper
 from mproc_tui.core.spawner_thread import SpawnerThread
 from mproc_tui.core.target_reference import absolute_reference
 
@@ -93,27 +93,17 @@ class _Worker:
         self.worker_id = worker_id
         self.spec = spec
         self.process = process
+        self.name = process.name
         self.pid: int | None = process.pid
         self.started_at = time.time()
         self.ended_at: float | None = None
         self.exit_code: int | None = None
-        self.joining = False
-        self.joined = False
-
-    def poll(self) -> int | None:
-        """Reap the process if it ended; the caller holds the supervisor lock."""
-        if self.exit_code is None:
-            code = self.process.exitcode
-            if code is not None:
-                self.exit_code = code
-                self.ended_at = time.time()
-        return self.exit_code
+        self.join_requested = False
+        self.ended = threading.Event()  # set by the reaper, once
 
     def status(self) -> WorkerStatus:
-        if self.joined:
-            lifecycle = Lifecycle.JOINED
-        elif self.joining:
-            lifecycle = Lifecycle.JOINING
+        if self.join_requested:
+            lifecycle = Lifecycle.JOINING if self.exit_code is None else Lifecycle.JOINED
         elif self.exit_code is None:
             lifecycle = Lifecycle.RUNNING
         elif self.exit_code < 0:
@@ -122,7 +112,7 @@ class _Worker:
             lifecycle = Lifecycle.EXITED
         return WorkerStatus(
             worker_id=self.worker_id,
-            name=self.process.name,
+            name=self.name,
             pid=self.pid,
             daemon=self.spec.daemon,
             target=self.spec.target,
@@ -134,13 +124,18 @@ class _Worker:
 
 
 class Supervisor:
-    """Starts and steers worker processes and routes their logs to ``on_logs``."""
+    """Starts and steers worker processes and routes their logs to ``on_logs``.
+
+    ``on_change`` (optional) is called from a background thread whenever a worker
+    ends, so a view can refresh at once instead of at its next tick.
+    """
 
     def __init__(
         self,
         on_logs: BatchCallback,
         start_method: str = "forkserver",
         level: int = logging.DEBUG,
+        on_change: Callable[[], None] | None = None,
     ) -> None:
         if start_method not in START_METHODS:
             raise SupervisorError(
@@ -148,6 +143,7 @@ class Supervisor:
             )
         self.start_method = start_method
         self.level = level
+        self._on_change = on_change
         self._context = multiprocessing.get_context(start_method)
         # The fork server is shared by the whole process and its death signal follows
         # the thread that starts it: build the supervisor on the main thread.
@@ -157,26 +153,34 @@ class Supervisor:
         self._lock = threading.RLock()
         self._workers: dict[int, _Worker] = {}
         self._next_id = 1
+        self._closed = False
         # One thread for the whole session: see the module docstring.
         self._spawner = SpawnerThread()
-        self._closed = False
+        self._reaper = Reaper(self._reap)
 
     # -- starting -------------------------------------------------------------------------
 
     def spawn(self, spec: WorkerSpec) -> int:
         """Start a worker and return its id; blocks until the process exists."""
-        if self._closed:
-            raise SupervisorError("the supervisor is shut down")
+        with self._lock:
+            if self._closed:
+                raise SupervisorError("mproc-tui is shutting down")
         return self._spawner.call(lambda: self._start(spec))
 
     def _start(self, spec: WorkerSpec) -> int:
         with self._lock:
+            if self._closed:
+                raise SupervisorError("mproc-tui is shutting down")
             worker_id = self._next_id
             self._next_id += 1
-        channel = LogChannel(self._context, worker_id)
+        try:
+            target = absolute_reference(spec.target)
+            channel = LogChannel(self._context, worker_id)
+        except (ValueError, OSError) as error:
+            raise SupervisorError(f"could not start worker: {error}") from error
         launch = WorkerLaunch(
             worker_id=worker_id,
-            target=absolute_reference(spec.target),
+            target=target,
             args=tuple(spec.args),
             kwargs=dict(spec.kwargs),
             log_queue=channel.queue,
@@ -197,9 +201,22 @@ class Supervisor:
             raise SupervisorError(f"could not start worker: {error}") from error
         channel.release_writer()
         self._listener.add(channel)
+        worker = _Worker(worker_id, spec, process)
         with self._lock:
-            self._workers[worker_id] = _Worker(worker_id, spec, process)
+            self._workers[worker_id] = worker
+        self._reaper.watch(worker_id, process.sentinel)
         return worker_id
+
+    def _reap(self, worker_id: int) -> None:
+        """On the reaper thread: the worker's sentinel is ready, so it has ended."""
+        with self._lock:
+            worker = self._workers[worker_id]
+            worker.process.join()  # returns at once: the process has ended
+            worker.exit_code = worker.process.exitcode
+            worker.ended_at = time.time()
+        worker.ended.set()
+        if self._on_change is not None:
+            self._on_change()
 
     # -- steering -------------------------------------------------------------------------
 
@@ -207,12 +224,12 @@ class Supervisor:
         """Signal a live worker; signalling one that ended is a user error, not a crash."""
         with self._lock:
             worker = self._get(worker_id)
-            if worker.poll() is not None or worker.pid is None:
-                raise SupervisorError(f"{worker.process.name} has already exited")
+            if worker.exit_code is not None or worker.pid is None:
+                raise SupervisorError(f"{worker.name} has already exited")
             try:
                 os.kill(worker.pid, signal_number)
             except ProcessLookupError:
-                raise SupervisorError(f"{worker.process.name} has already exited") from None
+                raise SupervisorError(f"{worker.name} has already exited") from None
 
     def terminate(self, worker_id: int) -> None:
         self.send_signal(worker_id, signal.SIGTERM)
@@ -221,72 +238,56 @@ class Supervisor:
         self.send_signal(worker_id, signal.SIGKILL)
 
     def begin_join(self, worker_id: int) -> None:
-        """Mark a worker as being joined, so a view shows ``joining`` before the wait starts."""
+        """Ask for a join: the worker shows ``joining`` until it ends, then ``joined``.
+
+        Nothing blocks: the reaper thread completes the join when the process ends.
+        """
         with self._lock:
-            worker = self._get(worker_id)
-            if not worker.joined:
-                worker.joining = True
+            self._get(worker_id).join_requested = True
 
     def join(self, worker_id: int, timeout: float | None = None) -> int | None:
-        """Wait for a worker like ``Process.join()``; blocks, so call it off the UI thread."""
+        """Wait for a worker like ``Process.join()``; returns its exit code, or None on timeout."""
         self.begin_join(worker_id)
         with self._lock:
             worker = self._get(worker_id)
-            if worker.joined:
-                return worker.exit_code
-            sentinel = worker.process.sentinel
-        try:
-            if not multiprocessing.connection.wait([sentinel], timeout):
-                return None
-            # The sentinel closes a moment before the process can be reaped.
-            worker.process.join()
-            with self._lock:
-                worker.poll()
-                worker.joined = True
-                return worker.exit_code
-        finally:
-            with self._lock:
-                worker.joining = False
+        worker.ended.wait(timeout)
+        return worker.exit_code
 
-    def join_many(self, worker_ids: Iterable[int], timeout: float | None = None) -> None:
-        for worker_id in worker_ids:
-            self.join(worker_id, timeout)
+    def join_many(self, worker_ids: Iterable[int], timeout: float | None = None) -> bool:
+        """Join several workers within one overall ``timeout``; True when all have ended."""
+        with self._lock:
+            workers = [self._workers[i] for i in worker_ids if i in self._workers]
+            for worker in workers:
+                worker.join_requested = True
+        return _wait_all(workers, timeout)
 
     def stop(
         self,
         worker_ids: Iterable[int],
         grace: float,
-        on_escalate: Callable[[int], None] | None = None,
     ) -> StopReport:
-        """SIGTERM the workers, SIGKILL those still alive after ``grace`` seconds, reap all."""
+        """SIGTERM the workers, SIGKILL those still alive after ``grace`` seconds."""
         with self._lock:
-            targets = [self._workers[i] for i in worker_ids if i in self._workers]
-            live = [w for w in targets if w.poll() is None]
+            live = [
+                self._workers[i]
+                for i in worker_ids
+                if i in self._workers and self._workers[i].exit_code is None
+            ]
         for worker in live:
             _signal_quietly(worker.pid, signal.SIGTERM)
-        deadline = time.monotonic() + grace
-        remaining = [w.process.sentinel for w in live]
-        while remaining and (left := deadline - time.monotonic()) > 0:
-            for ready in multiprocessing.connection.wait(remaining, left):
-                remaining.remove(ready)  # type: ignore[arg-type]
-        stubborn = [w for w in live if w.process.sentinel in remaining]
+        _wait_all(live, grace)
+        stubborn = [worker for worker in live if not worker.ended.is_set()]
         for worker in stubborn:
             _signal_quietly(worker.pid, signal.SIGKILL)
-        if stubborn and on_escalate is not None:
-            on_escalate(len(stubborn))
-        for worker in live:
-            worker.process.join(timeout=5)
-            with self._lock:
-                worker.poll()
+        _wait_all(stubborn, 5.0)
         return StopReport(signalled=len(live), escalated=len(stubborn))
 
     def clear_finished(self) -> list[int]:
-        """Forget workers that ended (and are not being joined); returns their ids."""
+        """Forget workers that ended; returns their ids."""
         removed: list[int] = []
         with self._lock:
             for worker_id, worker in list(self._workers.items()):
-                if worker.poll() is not None and not worker.joining:
-                    worker.process.join(timeout=0)
+                if worker.ended.is_set():
                     worker.process.close()
                     del self._workers[worker_id]
                     removed.append(worker_id)
@@ -295,17 +296,13 @@ class Supervisor:
     # -- reading --------------------------------------------------------------------------
 
     def poll(self) -> list[WorkerStatus]:
-        """Reap what ended and return every worker's status, oldest first."""
+        """Every worker's status, oldest first."""
         with self._lock:
-            for worker in self._workers.values():
-                worker.poll()
             return [worker.status() for worker in self._workers.values()]
 
     def status(self, worker_id: int) -> WorkerStatus:
         with self._lock:
-            worker = self._get(worker_id)
-            worker.poll()
-            return worker.status()
+            return self._get(worker_id).status()
 
     def live_worker_ids(self, daemon: bool | None = None) -> list[int]:
         return [
@@ -326,15 +323,20 @@ class Supervisor:
 
     def shutdown(self, grace: float = 3.0) -> StopReport:
         """End every worker (TERM, then KILL after ``grace``), deliver their last logs, stop."""
-        if self._closed:
-            return StopReport(0, 0)
-        self._closed = True
+        with self._lock:
+            if self._closed:
+                return StopReport(0, 0)
+            self._closed = True  # no spawn starts after this...
+        self._spawner.call(lambda: None)  # ...and one already under way has finished
         with self._lock:
             worker_ids = list(self._workers)
         report = self.stop(worker_ids, grace)
+        deadline = time.monotonic() + 1.0
         for worker_id in worker_ids:
-            self._listener.wait_ended(worker_id, timeout=0.5)
+            self._listener.wait_ended(worker_id, timeout=max(0.0, deadline - time.monotonic()))
         self._listener.stop()
+        self._reaper.stop()
+        # Last: fork and spawn workers get their death signal when this thread ends.
         self._spawner.stop()
         return report
 
@@ -343,6 +345,16 @@ class Supervisor:
             return self._workers[worker_id]
         except KeyError:
             raise SupervisorError(f"no worker with id {worker_id}") from None
+
+
+def _wait_all(workers: Iterable[_Worker], timeout: float | None) -> bool:
+    """Wait for every worker to end within one overall ``timeout``."""
+    deadline = None if timeout is None else time.monotonic() + timeout
+    for worker in workers:
+        remaining = None if deadline is None else max(0.0, deadline - time.monotonic())
+        if not worker.ended.wait(remaining):
+            return False
+    return True
 
 
 def _start_helper_processes(context: BaseContext, start_method: str) -> None:

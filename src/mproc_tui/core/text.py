@@ -83,22 +83,47 @@ def format_duration(seconds: float | None) -> str:
 LOG_PREFIX_WIDTH = 22  # "HH:MM:SS.mmm LEVEL    "
 
 
+def _clock(created: float) -> str:
+    """``HH:MM:SS.mmm``; a timestamp no clock can show becomes question marks."""
+    try:
+        clock = time.strftime("%H:%M:%S", time.localtime(created))
+        return f"{clock}.{int((created % 1) * 1000):03d}"
+    except (OverflowError, ValueError, OSError, TypeError):
+        return "??:??:??.???"
+
+
+def _body(entry: LogEntry) -> str:
+    """The message then the traceback; an empty message adds no blank line."""
+    if not entry.traceback:
+        return entry.message
+    return f"{entry.message}\n{entry.traceback}" if entry.message else entry.traceback
+
+
+def record_body_lines(entry: LogEntry) -> list[str]:
+    """The body, one item per display line (never empty)."""
+    return _body(entry).replace("\r\n", "\n").split("\n")
+
+
+def display_line_count(entry: LogEntry) -> int:
+    """How many lines ``format_log_lines`` gives, without formatting them."""
+    return _body(entry).count("\n") + 1
+
+
 def format_log_lines(entry: LogEntry) -> list[str]:
     """Render a record as display lines: a prefixed first line, then continuation lines.
 
     The prefix is ``HH:MM:SS.mmm LEVEL    name: message`` so the lesson's
     ``Process-1: start`` reads as it does with ``%(processName)s: %(message)s``.
+    Every field is made safe, and a malformed record gives a readable line, not an error.
     """
-    clock = time.strftime("%H:%M:%S", time.localtime(entry.created))
-    milliseconds = int((entry.created % 1) * 1000)
-    prefix = f"{clock}.{milliseconds:03d} {entry.level_name:<8.8} "
-    body = entry.message
-    if entry.traceback:
-        body = f"{body}\n{entry.traceback}" if body else entry.traceback
-    message_lines = body.replace("\r\n", "\n").split("\n")
-    name = safe_text(entry.process_name)
-    if entry.logger_name in ("stdout", "stderr"):
-        name = f"{name} [{entry.logger_name}]"
+    try:
+        prefix = f"{_clock(entry.created)} {safe_text(str(entry.level_name)):<8.8} "
+        message_lines = record_body_lines(entry)
+        name = safe_text(str(entry.process_name))
+        if entry.logger_name in ("stdout", "stderr"):
+            name = f"{name} [{entry.logger_name}]"
+    except Exception as error:
+        return [f"<unreadable record from worker {entry[0]!r}: {type(error).__name__}>"]
     lines = [f"{prefix}{name}: {safe_text(message_lines[0])}"]
     indent = " " * len(prefix)
     lines.extend(f"{indent}{safe_text(line)}" for line in message_lines[1:])

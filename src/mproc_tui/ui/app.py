@@ -56,7 +56,10 @@ class MprocApp(App[None]):
         self.options = options or AppOptions()
         self.mailbox = BatchMailbox(self._logs_waiting, limit=self.options.max_log_lines)
         self.supervisor = Supervisor(
-            self.mailbox, start_method=self.options.start_method, level=self.options.level
+            self.mailbox,
+            start_method=self.options.start_method,
+            level=self.options.level,
+            on_change=lambda: self.post_message(RefreshRequested()),
         )
         self.sampler = Sampler()
         self._sample_lock = threading.Lock()
@@ -112,9 +115,9 @@ class MprocApp(App[None]):
 
     @work(thread=True, group="sample")
     def sample_workers(self) -> None:
-        with self._sample_lock:
+        with self._sample_lock:  # one sweep at a time, posted in the order taken
             rows = take_snapshot(self.supervisor, self.sampler)
-        self.post_message(WorkersSampled(rows))
+            self.post_message(WorkersSampled(rows))
 
     def on_workers_sampled(self, message: WorkersSampled) -> None:
         self.worker_table.show_rows(message.rows)
@@ -180,19 +183,12 @@ class MprocApp(App[None]):
             self._join(worker_ids)
 
     def _join(self, worker_ids: list[int]) -> None:
+        """Request the joins; the supervisor's reaper completes them off the event loop."""
         for worker_id in worker_ids:
             try:
                 self.supervisor.begin_join(worker_id)
             except SupervisorError as error:
                 self._warn(str(error))
-                return
-        self.post_message(RefreshRequested())
-        for worker_id in worker_ids:
-            self.join_worker(worker_id)
-
-    @work(thread=True, group="join")
-    def join_worker(self, worker_id: int) -> None:
-        self.supervisor.join(worker_id)
         self.post_message(RefreshRequested())
 
     def action_clear_finished(self) -> None:
@@ -213,7 +209,7 @@ class MprocApp(App[None]):
             self._quit_choice = "terminate"
             self._inform("Terminating the remaining workers…")
             return
-        if self._quit_choice is not None:
+        if self._quit_choice is not None or isinstance(self.screen, QuitScreen):
             return
         running = self.supervisor.live_worker_ids(daemon=False)
         if running:
@@ -241,9 +237,9 @@ class MprocApp(App[None]):
                 self._inform,
                 f"Waiting for {len(others)} workers to finish… press q again to terminate them.",
             )
-            while others and self._quit_choice == "wait":
-                supervisor.join_many(others, timeout=0.1)
-                others = supervisor.live_worker_ids(daemon=False)
+            while self._quit_choice == "wait" and not supervisor.join_many(others, timeout=0.1):
+                pass
+            others = supervisor.live_worker_ids(daemon=False)
         if others:
             report = supervisor.stop(others, grace)
             message = f"Terminated {report.signalled} workers"

@@ -18,7 +18,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from mproc_tui.core.records import LogEntry
-from mproc_tui.core.text import LOG_PREFIX_WIDTH, format_log_lines
+from mproc_tui.core.text import LOG_PREFIX_WIDTH, display_line_count, format_log_lines
 
 _LEVEL_START = 13  # after "HH:MM:SS.mmm "
 _LEVEL_STYLES = {
@@ -42,11 +42,9 @@ def style_line(line: str, first_line: bool) -> Text:
     return text
 
 
-def _line_count(entry: LogEntry) -> int:
-    count = entry.message.count("\n") + 1
-    if entry.traceback:
-        count += entry.traceback.count("\n") + 1
-    return count
+def _line_text(entry: LogEntry, part: int) -> str:
+    lines = format_log_lines(entry)
+    return lines[part] if part < len(lines) else ""  # a malformed record has one line
 
 
 class LogPane(ScrollView, can_focus=True):
@@ -77,7 +75,7 @@ class LogPane(ScrollView, can_focus=True):
     @property
     def lines(self) -> list[str]:
         """Every buffered line as text (formats them all: for tests and export, not drawing)."""
-        return [format_log_lines(entry)[index] for entry, index in self._lines]
+        return [_line_text(entry, part) for entry, part in self._lines]
 
     def add_entries(self, entries: Iterable[LogEntry]) -> None:
         following = self._scroll_pending or self.is_vertical_scroll_end
@@ -85,7 +83,7 @@ class LogPane(ScrollView, can_focus=True):
         width = self._width
         added = 0
         for entry in entries:
-            count = _line_count(entry)
+            count = display_line_count(entry)
             if count == 1:
                 lines.append((entry, 0))
                 width = max(width, len(entry.message) + len(entry.process_name))
@@ -128,7 +126,7 @@ class LogPane(ScrollView, can_focus=True):
         strip = self._strips.get(number)
         if strip is None:
             entry, part = self._lines[index]
-            text = style_line(format_log_lines(entry)[part], first_line=part == 0)
+            text = style_line(_line_text(entry, part), first_line=part == 0)
             segments = list(text.render(self.app.console))
             strip = Strip(segments, text.cell_len)
             self._strips[number] = strip
