@@ -78,3 +78,42 @@ async def test_q_again_while_waiting_terminates_the_rest() -> None:
         await wait_for(pilot, lambda: not app.is_running, "the app to exit")
     assert gone(int(rows[0]["pid"]))
     assert app.supervisor.poll()[0].exit_code == -15
+
+
+async def test_q_terminates_daemons_before_asking_about_the_rest() -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("n", "d")
+        rows = await wait_rows(pilot, app, 2)
+        await pilot.press("q")
+        await wait_for(pilot, lambda: isinstance(app.screen, QuitScreen), "the quit dialog")
+        assert app.supervisor.poll()[1].exit_code == -15  # the daemon, before any answer
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: not isinstance(app.screen, QuitScreen), "dialog to close")
+        assert app.is_running
+        assert not gone(int(rows[0]["pid"]))
+
+
+async def test_the_dialog_resolves_itself_when_the_workers_finish() -> None:
+    app = make_app(sleep=1.0)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("n")
+        await wait_rows(pilot, app, 1)
+        await pilot.press("q")
+        await wait_for(pilot, lambda: isinstance(app.screen, QuitScreen), "the quit dialog")
+        await wait_for(pilot, lambda: not app.is_running, "the app to exit by itself")
+    assert app.supervisor.poll()[0].exit_code == 0
+
+
+async def test_the_palette_quit_asks_too() -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("n")
+        await wait_rows(pilot, app, 1)
+        await pilot.press("ctrl+p")
+        await pilot.press(*"quit")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, QuitScreen), "the quit dialog")
+        await pilot.press("t")
+        await wait_for(pilot, lambda: not app.is_running, "the app to exit")

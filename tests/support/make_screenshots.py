@@ -46,7 +46,8 @@ async def make_screenshots() -> list[Path]:
         written.append(Path(app.save_screenshot("main-demo.svg", str(SCREENSHOTS))))
         await pilot.press("q")
         await _until(pilot, lambda: isinstance(app.screen, QuitScreen))
-        await pilot.pause(0.3)
+        # The daemon was terminated before the question: let its row say so.
+        await _until(pilot, lambda: table.get_row_at(0)[4].plain == "-15 SIGTERM")
         written.append(Path(app.save_screenshot("quit-dialog.svg", str(SCREENSHOTS))))
         await pilot.press("t")
         await _until(pilot, lambda: not app.is_running)

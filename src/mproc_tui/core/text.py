@@ -39,6 +39,11 @@ def safe_text(text: str) -> str:
     return cleaned
 
 
+def plural(count: int, noun: str) -> str:
+    """``plural(1, "worker")`` -> ``1 worker``; ``plural(2, "worker")`` -> ``2 workers``."""
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
 def signal_name(number: int) -> str:
     """``15`` -> ``SIGTERM``; unknown numbers keep their number."""
     try:

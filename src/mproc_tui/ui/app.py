@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import signal
 import threading
+from dataclasses import replace
 from pathlib import Path
 from typing import ClassVar
 
@@ -13,11 +14,12 @@ from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets import Footer, Header, Static
 
+from mproc_tui.core.exit_watchdog import exit_after
 from mproc_tui.core.mailbox import BatchMailbox
 from mproc_tui.core.rows import take_snapshot
 from mproc_tui.core.sampler import Sampler
 from mproc_tui.core.supervisor import Lifecycle, Supervisor, SupervisorError, WorkerSpec
-from mproc_tui.core.text import safe_text
+from mproc_tui.core.text import plural, safe_text
 from mproc_tui.ui.messages import LogsWaiting, RefreshRequested, WorkersSampled
 from mproc_tui.ui.options import AppOptions
 from mproc_tui.ui.screens.help_screen import HelpScreen
@@ -63,7 +65,8 @@ class MprocApp(App[None]):
         )
         self.sampler = Sampler()
         self._sample_lock = threading.Lock()
-        self._quit_choice: QuitChoice | None = None
+        # None until q; then "daemons" -> "asking" -> "wait" or "terminate".
+        self._quit_stage: str | None = None
         self.sub_title = f"start method: {self.options.start_method}"
 
     # -- layout ---------------------------------------------------------------------------
@@ -92,7 +95,8 @@ class MprocApp(App[None]):
             for number in EXIT_SIGNALS:
                 loop.add_signal_handler(number, self._exit_on_signal, number)
         if self.options.demo:
-            self.spawn_workers(list(LESSON))
+            sleep = (self.options.sleep,)
+            self.spawn_workers([replace(spec, args=sleep) for spec in LESSON])
 
     def on_unmount(self) -> None:
         self.supervisor.shutdown(self.options.grace)
@@ -121,6 +125,10 @@ class MprocApp(App[None]):
 
     def on_workers_sampled(self, message: WorkersSampled) -> None:
         self.worker_table.show_rows(message.rows)
+        if isinstance(self.screen, QuitScreen):
+            # The question is about workers that still run: keep it true as they end.
+            running = sum(1 for row in message.rows if row.exit_code is None and not row.daemon)
+            self.screen.show_running(running)
         self.empty_hint.display = not message.rows
         self.title = f"mproc-tui — {len(message.rows)} workers"
 
@@ -181,6 +189,8 @@ class MprocApp(App[None]):
         ]
         if worker_ids:
             self._join(worker_ids)
+        else:
+            self._warn("No workers to join.")
 
     def _join(self, worker_ids: list[int]) -> None:
         """Request the joins; the supervisor's reaper completes them off the event loop."""
@@ -194,7 +204,7 @@ class MprocApp(App[None]):
     def action_clear_finished(self) -> None:
         removed = self.supervisor.clear_finished()
         if removed:
-            self.notify(f"Cleared {len(removed)} finished workers.", timeout=2)
+            self.notify(f"Cleared {plural(len(removed), 'finished worker')}.", timeout=2)
         self.post_message(RefreshRequested())
 
     def action_help(self) -> None:
@@ -204,45 +214,65 @@ class MprocApp(App[None]):
     # -- quitting -------------------------------------------------------------------------
 
     def action_request_quit(self) -> None:
-        if self._quit_choice == "wait":
+        """q: daemon workers are terminated now; then ask about non-daemon ones, if any."""
+        if self._quit_stage == "wait":
             # Waiting for workers that may never end: asking again means "stop them".
-            self._quit_choice = "terminate"
+            self._quit_stage = "terminate"
             self._inform("Terminating the remaining workers…")
             return
-        if self._quit_choice is not None or isinstance(self.screen, QuitScreen):
+        if self._quit_stage is not None:
             return
-        running = self.supervisor.live_worker_ids(daemon=False)
-        if running:
-            self.push_screen(QuitScreen(len(running), self.options.grace), self._quit_chosen)
-        else:
-            self._quit_chosen("terminate")
+        self._quit_stage = "daemons"
+        self.terminate_daemons_then_ask()
 
-    def _quit_chosen(self, choice: QuitChoice | None) -> None:
-        if choice is not None:
-            self._quit_choice = choice
-            self.stop_and_exit()
+    def action_quit(self) -> None:  # type: ignore[override]
+        """The command palette's Quit takes the same path as q."""
+        self.action_request_quit()
 
     @work(thread=True, group="quit")
-    def stop_and_exit(self) -> None:
-        """Like the interpreter at exit: daemons are terminated, then non-daemons joined."""
-        supervisor = self.supervisor
-        grace = self.options.grace
-        daemons = supervisor.live_worker_ids(daemon=True)
+    def terminate_daemons_then_ask(self) -> None:
+        """Like the interpreter at exit, daemonic children are terminated first."""
+        daemons = self.supervisor.live_worker_ids(daemon=True)
         if daemons:
-            self.call_from_thread(self._inform, f"Terminating {len(daemons)} daemon workers…")
-            supervisor.stop(daemons, grace)
+            self.call_from_thread(
+                self._inform, f"Terminating {plural(len(daemons), 'daemon worker')}…"
+            )
+            self.supervisor.stop(daemons, self.options.grace)
+            self.post_message(RefreshRequested())
+        self.call_from_thread(self._ask_about_running_workers)
+
+    def _ask_about_running_workers(self) -> None:
+        running = self.supervisor.live_worker_ids(daemon=False)
+        if running:
+            self._quit_stage = "asking"
+            self.push_screen(QuitScreen(len(running), self.options.grace), self._quit_chosen)
+        else:
+            self._quit_chosen("wait")
+
+    def _quit_chosen(self, choice: QuitChoice | None) -> None:
+        if choice is None:
+            self._quit_stage = None
+            return
+        self._quit_stage = choice
+        self.finish_quit()
+
+    @work(thread=True, group="quit")
+    def finish_quit(self) -> None:
+        """Then non-daemon workers are joined (w) or terminated (t), and the app exits."""
+        supervisor = self.supervisor
         others = supervisor.live_worker_ids(daemon=False)
-        if others and self._quit_choice == "wait":
+        if others and self._quit_stage == "wait":
             self.call_from_thread(
                 self._inform,
-                f"Waiting for {len(others)} workers to finish… press q again to terminate them.",
+                f"Waiting for {plural(len(others), 'worker')} to finish… "
+                "press q again to terminate instead.",
             )
-            while self._quit_choice == "wait" and not supervisor.join_many(others, timeout=0.1):
+            while self._quit_stage == "wait" and not supervisor.join_many(others, timeout=0.1):
                 pass
             others = supervisor.live_worker_ids(daemon=False)
         if others:
-            report = supervisor.stop(others, grace)
-            message = f"Terminated {report.signalled} workers"
+            report = supervisor.stop(others, self.options.grace)
+            message = f"Terminated {plural(report.signalled, 'worker')}"
             if report.escalated:
                 message += f" ({report.escalated} escalated to SIGKILL)"
             self.call_from_thread(self._inform, message)
@@ -250,7 +280,9 @@ class MprocApp(App[None]):
 
     def _exit_on_signal(self, signal_number: int) -> None:
         """SIGINT, SIGTERM, SIGHUP: end now; the workers are stopped on the way out."""
-        self.exit(return_code=128 + signal_number)
+        exit_code = 128 + signal_number
+        exit_after(self.options.grace + 10.0, exit_code, lambda: self.supervisor.shutdown(0.5))
+        self.exit(return_code=exit_code)
 
     # -- feedback -------------------------------------------------------------------------
 

@@ -36,6 +36,7 @@ class HelpScreen(ModalScreen[None]):
         with VerticalScroll(id="help-dialog"):
             yield Label("Keys", id="help-title")
             yield Static(table)
+            yield Label("Up/Down or a mouse click selects a worker.", id="help-selection")
             yield Label("Esc, ? or q closes this help.", id="help-hint")
 
     async def action_dismiss(self, result: None = None) -> None:

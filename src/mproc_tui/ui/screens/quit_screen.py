@@ -10,6 +10,8 @@ from textual.containers import Grid, Horizontal
 from textual.screen import ModalScreen
 from textual.widgets import Button, Label
 
+from mproc_tui.core.text import plural
+
 QuitChoice = Literal["wait", "terminate"]
 
 
@@ -28,18 +30,33 @@ class QuitScreen(ModalScreen[QuitChoice | None]):
         self.grace = grace
 
     def compose(self) -> ComposeResult:
-        noun, pronoun = ("worker is", "it") if self.running == 1 else ("workers are", "them")
         with Grid(id="quit-dialog"):
-            yield Label(f"{self.running} non-daemon {noun} still running.", id="quit-question")
-            yield Label(
-                f"Wait for {pronoun} to finish (join), or terminate {pronoun} "
-                f"(SIGTERM, then SIGKILL after {self.grace:g} s)?",
-                id="quit-detail",
-            )
+            yield Label(self._question(), id="quit-question")
+            yield Label(self._detail(), id="quit-detail")
             with Horizontal(id="quit-buttons"):
                 yield Button("Wait (w)", id="wait", variant="primary")
                 yield Button("Terminate (t)", id="terminate", variant="error")
                 yield Button("Cancel (Esc)", id="cancel")
+
+    def _question(self) -> str:
+        verb = "is" if self.running == 1 else "are"
+        return f"{plural(self.running, 'non-daemon worker')} {verb} still running."
+
+    def _detail(self) -> str:
+        pronoun = "it" if self.running == 1 else "them"
+        return (
+            f"Wait for {pronoun} to finish (join), or terminate {pronoun} "
+            f"(SIGTERM, then SIGKILL after {self.grace:g} s)?"
+        )
+
+    def show_running(self, running: int) -> None:
+        """Keep the question true; once none run there is nothing to ask."""
+        if running == 0:
+            self.dismiss("wait")
+        elif running != self.running:
+            self.running = running
+            self.query_one("#quit-question", Label).update(self._question())
+            self.query_one("#quit-detail", Label).update(self._detail())
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()
