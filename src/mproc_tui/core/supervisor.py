@@ -156,6 +156,10 @@ class Supervisor:
         self._closed = False
         # One thread for the whole session: see the module docstring.
         self._spawner = SpawnerThread()
+        # Process.start() polls every earlier child (multiprocessing's _cleanup); under
+        # forkserver a poll reads the exit status from the sentinel, and two readers at
+        # once leave one with 255. Starting and reaping therefore take turns.
+        self._reap_lock = threading.Lock()
         self._reaper = Reaper(self._reap)
 
     # -- starting -------------------------------------------------------------------------
@@ -195,7 +199,8 @@ class Supervisor:
             # ``multiprocessing.Process`` says Process-N with the same counter.
             process.name = "Process-" + ":".join(str(part) for part in process._identity)
         try:
-            process.start()
+            with self._reap_lock:
+                process.start()
         except Exception as error:
             channel.close()
             raise SupervisorError(f"could not start worker: {error}") from error
@@ -211,8 +216,11 @@ class Supervisor:
         """On the reaper thread: the worker's sentinel is ready, so it has ended."""
         with self._lock:
             worker = self._workers[worker_id]
+        with self._reap_lock:
             worker.process.join()  # returns at once: the process has ended
-            worker.exit_code = worker.process.exitcode
+            exit_code = worker.process.exitcode
+        with self._lock:
+            worker.exit_code = exit_code
             worker.ended_at = time.time()
         worker.ended.set()
         if self._on_change is not None:

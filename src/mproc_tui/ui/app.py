@@ -108,7 +108,9 @@ class MprocApp(App[None]):
         self.post_message(LogsWaiting())
 
     def on_logs_waiting(self, message: LogsWaiting) -> None:
-        self.log_pane.add_entries(self.mailbox.take())
+        entries = self.mailbox.take()
+        if self.screen_stack:  # not while shutting down
+            self.log_pane.add_entries(entries)
 
     def refresh_workers(self) -> None:
         self.sample_workers()
@@ -124,6 +126,8 @@ class MprocApp(App[None]):
             self.post_message(WorkersSampled(rows))
 
     def on_workers_sampled(self, message: WorkersSampled) -> None:
+        if not self.screen_stack:  # shutting down: workers ending as they are stopped
+            return
         self.worker_table.show_rows(message.rows)
         if isinstance(self.screen, QuitScreen):
             # The question is about workers that still run: keep it true as they end.
