@@ -24,5 +24,5 @@ async def test_buffer_is_bounded_and_the_pane_follows_the_newest_line() -> None:
         assert len(lines) == 50
         assert ": record 451 " in lines[0]
         pane = app.query_one(LogPane)
-        await pilot.pause(0.1)
-        assert pane.is_vertical_scroll_end
+        await wait_for(pilot, lambda: pane.is_vertical_scroll_end, "the pane to show the newest")
+        assert pane.scroll_y > 0
