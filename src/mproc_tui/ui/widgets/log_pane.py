@@ -102,11 +102,15 @@ class LogPane(ScrollView, can_focus=True):
             # Scroll once the new size is laid out; an immediate scroll lands short of
             # the end, after which the pane would stop following.
             self._scroll_pending = True
-            self.call_after_refresh(self._scroll_to_newest)
+            self.call_after_refresh(self._scroll_to_newest, 5)
 
-    def _scroll_to_newest(self) -> None:
-        self._scroll_pending = False
+    def _scroll_to_newest(self, tries: int) -> None:
         self.scroll_end(animate=False, immediate=True, x_axis=False)
+        if not self.is_vertical_scroll_end and tries > 1:
+            # Lines arrived after the last layout: the scroll stopped at the old end.
+            self.call_after_refresh(self._scroll_to_newest, tries - 1)
+            return
+        self._scroll_pending = False
 
     def clear(self) -> None:
         self._lines.clear()
