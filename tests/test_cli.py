@@ -8,9 +8,11 @@ import sys
 import pytest
 
 BAD_ARGUMENTS = [
-    (["--refresh", "0"], "must be greater than 0"),
+    (["--refresh", "0"], "greater than 0"),
     (["--refresh", "soon"], "is not a number"),
-    (["--sleep", "-1"], "must not be negative"),
+    (["--sleep", "-1"], "not negative"),
+    (["--sleep", "inf"], "must be a finite number"),
+    (["--grace", "nan"], "must be a finite number"),
     (["--max-log-lines", "0"], "must be at least 1"),
     (["--max-log-lines", "many"], "is not a whole number"),
     (["--start-method", "thread"], "invalid choice"),

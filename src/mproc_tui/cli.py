@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import math
 import sys
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, NoReturn, TypeVar
@@ -42,8 +43,12 @@ def _checked(
     return parse
 
 
-_positive_number = _checked(float, "a number", lambda v: v > 0, "must be greater than 0")
-_non_negative_number = _checked(float, "a number", lambda v: v >= 0, "must not be negative")
+_positive_number = _checked(
+    float, "a number", lambda v: 0 < v < math.inf, "must be a finite number greater than 0"
+)
+_non_negative_number = _checked(
+    float, "a number", lambda v: 0 <= v < math.inf, "must be a finite number, not negative"
+)
 _positive_integer = _checked(int, "a whole number", lambda v: v >= 1, "must be at least 1")
 
 
