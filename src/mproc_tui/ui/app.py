@@ -65,6 +65,7 @@ class MprocApp(App[None]):
         )
         self.sampler = Sampler()
         self._sample_lock = threading.Lock()
+        self._sample_queued = False
         # None until q; then "daemons" -> "asking" -> "wait" or "terminate".
         self._quit_stage: str | None = None
         self.sub_title = f"start method: {self.options.start_method}"
@@ -112,16 +113,17 @@ class MprocApp(App[None]):
         if self.screen_stack:  # not while shutting down
             self.log_pane.add_entries(entries)
 
-    def refresh_workers(self) -> None:
-        self.sample_workers()
-
     @on(RefreshRequested)
-    def _refresh_requested(self) -> None:
-        self.sample_workers()
+    def refresh_workers(self) -> None:
+        """Sample soon; requests that arrive before the sweep starts share it."""
+        if not self._sample_queued:
+            self._sample_queued = True
+            self.sample_workers()
 
     @work(thread=True, group="sample")
     def sample_workers(self) -> None:
         with self._sample_lock:  # one sweep at a time, posted in the order taken
+            self._sample_queued = False  # changes from now on need a sweep of their own
             rows = take_snapshot(self.supervisor, self.sampler)
             self.post_message(WorkersSampled(rows))
 
@@ -134,7 +136,7 @@ class MprocApp(App[None]):
             running = sum(1 for row in message.rows if row.exit_code is None and not row.daemon)
             self.screen.show_running(running)
         self.empty_hint.display = not message.rows
-        self.title = f"mproc-tui — {len(message.rows)} workers"
+        self.title = f"mproc-tui — {plural(len(message.rows), 'worker')}"
 
     # -- actions --------------------------------------------------------------------------
 
