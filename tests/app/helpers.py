@@ -89,3 +89,11 @@ def gone(pid: int) -> bool:
         return psutil.Process(pid).status() == psutil.STATUS_ZOMBIE
     except psutil.NoSuchProcess:
         return True
+
+
+async def open_quit_dialog(pilot: Pilot[None], app: MprocApp) -> None:
+    """Press q and wait until the quit dialog asks."""
+    from mproc_tui.ui.screens.quit_screen import QuitScreen
+
+    await pilot.press("q")
+    await wait_for(pilot, lambda: isinstance(app.screen, QuitScreen), "the quit dialog")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from mproc_tui.ui.screens.quit_screen import QuitScreen
-from tests.app.helpers import SIZE, gone, make_app, wait_for, wait_rows
+from tests.app.helpers import SIZE, gone, make_app, open_quit_dialog, wait_for, wait_rows
 
 
 async def test_q_with_no_workers_quits() -> None:
@@ -29,8 +29,7 @@ async def test_q_then_escape_cancels() -> None:
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("n")
         rows = await wait_rows(pilot, app, 1)
-        await pilot.press("q")
-        await wait_for(pilot, lambda: isinstance(app.screen, QuitScreen), "the quit dialog")
+        await open_quit_dialog(pilot, app)
         await pilot.press("escape")
         await wait_for(pilot, lambda: not isinstance(app.screen, QuitScreen), "dialog to close")
         await pilot.pause(0.3)
@@ -43,8 +42,7 @@ async def test_q_then_w_waits_for_non_daemon_workers() -> None:
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("n")
         await wait_rows(pilot, app, 1)
-        await pilot.press("q")
-        await wait_for(pilot, lambda: isinstance(app.screen, QuitScreen), "the quit dialog")
+        await open_quit_dialog(pilot, app)
         await pilot.press("w")
         await wait_for(pilot, lambda: not app.is_running, "the app to exit after the join")
     assert app.supervisor.poll()[0].exit_code == 0  # it ran to its end: joined, not killed
@@ -56,8 +54,7 @@ async def test_q_then_t_terminates_and_escalates() -> None:
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("n", "d")
         rows = await wait_rows(pilot, app, 2)
-        await pilot.press("q")
-        await wait_for(pilot, lambda: isinstance(app.screen, QuitScreen), "the quit dialog")
+        await open_quit_dialog(pilot, app)
         await pilot.click("#terminate")
         await wait_for(pilot, lambda: not app.is_running, "the app to exit")
     assert all(gone(int(row["pid"])) for row in rows)
@@ -69,8 +66,7 @@ async def test_q_again_while_waiting_terminates_the_rest() -> None:
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("n")
         rows = await wait_rows(pilot, app, 1)
-        await pilot.press("q")
-        await wait_for(pilot, lambda: isinstance(app.screen, QuitScreen), "the quit dialog")
+        await open_quit_dialog(pilot, app)
         await pilot.press("w")
         await pilot.pause(0.5)
         assert app.is_running  # still waiting for a worker that sleeps a minute
@@ -85,8 +81,7 @@ async def test_q_terminates_daemons_before_asking_about_the_rest() -> None:
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("n", "d")
         rows = await wait_rows(pilot, app, 2)
-        await pilot.press("q")
-        await wait_for(pilot, lambda: isinstance(app.screen, QuitScreen), "the quit dialog")
+        await open_quit_dialog(pilot, app)
         assert app.supervisor.poll()[1].exit_code == -15  # the daemon, before any answer
         await pilot.press("escape")
         await wait_for(pilot, lambda: not isinstance(app.screen, QuitScreen), "dialog to close")
@@ -99,8 +94,7 @@ async def test_the_dialog_resolves_itself_when_the_workers_finish() -> None:
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("n")
         await wait_rows(pilot, app, 1)
-        await pilot.press("q")
-        await wait_for(pilot, lambda: isinstance(app.screen, QuitScreen), "the quit dialog")
+        await open_quit_dialog(pilot, app)
         await wait_for(pilot, lambda: not app.is_running, "the app to exit by itself")
     assert app.supervisor.poll()[0].exit_code == 0
 

@@ -9,6 +9,7 @@ from tests.app.helpers import (
     log_lines,
     logged,
     make_app,
+    open_quit_dialog,
     screen_text,
     table_rows,
     wait_for,
@@ -80,8 +81,7 @@ async def test_ctrl_q_does_not_stack_a_second_quit_dialog() -> None:
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("n")
         await wait_rows(pilot, app, 1)
-        await pilot.press("q")
-        await wait_for(pilot, lambda: isinstance(app.screen, QuitScreen), "the quit dialog")
+        await open_quit_dialog(pilot, app)
         await pilot.press("ctrl+q")
         await pilot.pause(0.2)
         assert sum(isinstance(screen, QuitScreen) for screen in app.screen_stack) == 1
