@@ -81,3 +81,43 @@ def printer(lines: int = 3, interval: float = 0.1) -> None:
         print(f"stdout line {number}")
         print(f"stderr line {number}", file=sys.stderr)
         time.sleep(interval)
+
+
+def cpu_burner(seconds: float = 3600.0) -> None:
+    """Spin one core, so CPU % has something to show."""
+    logging.info("burning CPU for %.0f s", seconds)
+    deadline = time.monotonic() + seconds
+    total = 0
+    while time.monotonic() < deadline:
+        total += sum(range(1000))
+    logging.info("done burning")
+
+
+def spawn_children(children: int = 2, seconds: float = 3600.0) -> None:
+    """Start child processes of its own (a worker's children show under it later)."""
+    import multiprocessing
+
+    context = multiprocessing.get_context("fork")
+    processes = [
+        context.Process(target=time.sleep, args=(seconds,), name=f"child-{number}")
+        for number in range(1, children + 1)
+    ]
+    for process in processes:
+        process.start()
+        logging.info("started %s (pid %s)", process.name, process.pid)
+    for process in processes:
+        process.join()
+
+
+BUILT_INS = (
+    "sleeper",
+    "worker1",
+    "worker2",
+    "flood",
+    "crasher",
+    "ignore_sigterm",
+    "printer",
+    "cpu_burner",
+    "spawn_children",
+)
+"""Names usable alone as a target: ``--target flood`` means ``mproc_tui.catalog:flood``."""

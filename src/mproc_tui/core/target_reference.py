@@ -25,6 +25,17 @@ def split_reference(reference: str) -> tuple[str, str]:
     return where, attribute
 
 
+def resolve_reference(reference: str) -> str:
+    """A built-in's bare name (``flood``) means ``mproc_tui.catalog:flood``."""
+    from mproc_tui.catalog import BUILT_INS
+
+    name = reference.strip()
+    if ":" not in name and name in BUILT_INS:
+        return f"mproc_tui.catalog:{name}"
+    split_reference(name)  # a readable error for anything else without a colon
+    return name
+
+
 def absolute_reference(reference: str) -> str:
     """Make a file reference absolute so it means the same in every start method."""
     where, attribute = split_reference(reference)
@@ -36,7 +47,14 @@ def absolute_reference(reference: str) -> str:
 def load_target(reference: str) -> Callable[..., Any]:
     """Import the module (or load the file) and return the named callable."""
     where, attribute = split_reference(reference)
-    module = _load_file(where) if where.endswith(".py") else importlib.import_module(where)
+    try:
+        module = _load_file(where) if where.endswith(".py") else importlib.import_module(where)
+    except TargetError:
+        raise
+    except ModuleNotFoundError as error:
+        raise TargetError(f"cannot import {where!r}: {error}") from error
+    except BaseException as error:  # user code at import time may raise anything
+        raise TargetError(f"importing {where!r} raised {type(error).__name__}: {error}") from error
     try:
         target = getattr(module, attribute)
     except AttributeError:

@@ -1,0 +1,219 @@
+"""What the user asked to run, from the command line, a dialog or a TOML file: validated.
+
+Every problem becomes a ``PlanError`` whose message names what is wrong and where,
+in words a user can act on; nothing here spawns or imports user code.
+"""
+
+from __future__ import annotations
+
+import ast
+import pickle
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from mproc_tui.core.supervisor import START_METHODS, WorkerSpec
+from mproc_tui.core.target_reference import TargetError, resolve_reference
+
+WORKER_KEYS = ("target", "args", "kwargs", "name", "daemon", "count")
+TOP_LEVEL_KEYS = ("start_method", "worker")
+
+
+class PlanError(ValueError):
+    """Input that cannot be run; the message is meant for the user."""
+
+
+@dataclass(frozen=True)
+class WorkerPlan:
+    """One kind of worker and how many of it."""
+
+    spec: WorkerSpec
+    count: int = 1
+
+
+@dataclass(frozen=True)
+class LaunchPlan:
+    """Workers to start at launch, and the start method a config file chose (if any)."""
+
+    workers: tuple[WorkerPlan, ...]
+    start_method: str | None = None
+
+
+def parse_args(text: str) -> tuple[Any, ...]:
+    """``[2, "x"]`` -> ``(2, "x")``: a Python literal list or tuple, never ``eval``."""
+    value = _literal(text, "args")
+    if not isinstance(value, list | tuple):
+        raise PlanError(f"args must be a list such as [2], not {type(value).__name__}")
+    return tuple(value)
+
+
+def parse_kwargs(text: str) -> dict[str, Any]:
+    """``{"n": 3}`` -> ``{"n": 3}``: a Python literal dict with string keys."""
+    value = _literal(text, "kwargs")
+    return _check_kwargs(value)
+
+
+def parse_count(value: object) -> int:
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        raise PlanError(f"count must be a whole number of at least 1, not {value!r}")
+    try:
+        count = int(value)
+    except ValueError:
+        raise PlanError(f"count must be a whole number of at least 1, not {value!r}") from None
+    if count < 1:
+        raise PlanError(f"count must be at least 1, not {count}")
+    return count
+
+
+def check_start_method(value: object) -> str:
+    if value not in START_METHODS:
+        raise PlanError(f"unknown start method {value!r}; choose one of {', '.join(START_METHODS)}")
+    return str(value)
+
+
+def make_plan(
+    target: str,
+    args: tuple[Any, ...] = (),
+    kwargs: dict[str, Any] | None = None,
+    name: str | None = None,
+    daemon: bool = False,
+    count: int = 1,
+) -> WorkerPlan:
+    try:
+        reference = resolve_reference(target)
+    except TargetError as error:
+        raise PlanError(str(error)) from None
+    spec = WorkerSpec(
+        target=reference, args=args, kwargs=dict(kwargs or {}), name=name or None, daemon=daemon
+    )
+    return WorkerPlan(spec=spec, count=count)
+
+
+def check_picklable(plan: WorkerPlan, start_method: str) -> None:
+    """Under spawn and forkserver the arguments travel pickled: find out now, not in the child."""
+    if start_method == "fork":
+        return
+    try:
+        pickle.dumps((plan.spec.args, plan.spec.kwargs))
+    except Exception as error:
+        raise PlanError(
+            f"the arguments of {plan.spec.target} cannot be pickled for {start_method}: {error}"
+        ) from None
+
+
+def load_config(path: str | Path) -> LaunchPlan:
+    """Read a workers file: top-level ``start_method`` and ``[[worker]]`` tables."""
+    location = Path(path)
+    try:
+        text = location.read_text(encoding="utf-8")
+    except OSError as error:
+        raise PlanError(f"cannot read {location}: {error.strerror or error}") from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise PlanError(f"{location}: {_toml_problem(error, text)}") from None
+    unknown = [key for key in data if key not in TOP_LEVEL_KEYS]
+    if unknown:
+        raise PlanError(
+            f"{location}: unknown key {unknown[0]!r} (allowed: {', '.join(TOP_LEVEL_KEYS)})"
+        )
+    start_method = None
+    if "start_method" in data:
+        start_method = _named(
+            location, "start_method", lambda: check_start_method(data["start_method"])
+        )
+    tables = data.get("worker", [])
+    if not isinstance(tables, list) or not tables:
+        raise PlanError(f"{location}: list at least one [[worker]] table")
+    workers = tuple(
+        _worker_from_table(location, index, table) for index, table in enumerate(tables, 1)
+    )
+    return LaunchPlan(workers=workers, start_method=start_method)
+
+
+def _worker_from_table(location: Path, index: int, table: object) -> WorkerPlan:
+    where = f"{location}: [[worker]] #{index}"
+    if not isinstance(table, dict):
+        raise PlanError(f"{where} must be a table")
+    for key in table:
+        if key not in WORKER_KEYS:
+            raise PlanError(f"{where}: unknown key {key!r} (allowed: {', '.join(WORKER_KEYS)})")
+    if "target" not in table:
+        raise PlanError(f"{where}: 'target' is required")
+    target = _typed(where, table, "target", str)
+    args = _typed(where, table, "args", list, [])
+    kwargs = table.get("kwargs", {})
+    if not isinstance(kwargs, dict):
+        raise PlanError(f"{where}: 'kwargs' must be a table, not {_type_name(kwargs)}")
+    name = _typed(where, table, "name", str, None)
+    daemon = _typed(where, table, "daemon", bool, False)
+    count = _typed(where, table, "count", int, 1)
+    try:
+        return make_plan(
+            target, tuple(args), _check_kwargs(kwargs), name, daemon, parse_count(count)
+        )
+    except PlanError as error:
+        raise PlanError(f"{where}: {error}") from None
+
+
+def _typed(where: str, table: dict[str, Any], key: str, kind: type, default: Any = None) -> Any:
+    value = table.get(key, default)
+    if key in table and (not isinstance(value, kind) or (kind is int and isinstance(value, bool))):
+        raise PlanError(f"{where}: {key!r} must be {_kind_name(kind)}, not {_type_name(value)}")
+    return value
+
+
+def _named(location: Path, key: str, check: Any) -> Any:
+    try:
+        return check()
+    except PlanError as error:
+        raise PlanError(f"{location}: {key}: {error}") from None
+
+
+def _toml_problem(error: tomllib.TOMLDecodeError, text: str) -> str:
+    """``line 3, column 9: Unclosed array`` whatever tomllib put in its message."""
+    message = str(error)
+    found = re.search(r"\s*\(at line (\d+), column (\d+)\)$", message)
+    if found:
+        reason = message[: found.start()]
+        return f"line {found.group(1)}, column {found.group(2)}: {reason}"
+    reason = re.sub(r"\s*\(at end of document\)$", "", message)
+    return f"line {max(1, len(text.splitlines()))} (end of file): {reason}"
+
+
+def _literal(text: str, what: str) -> Any:
+    try:
+        return ast.literal_eval(text.strip())
+    except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
+        raise PlanError(
+            f'{what} must be a Python literal, such as [2] or {{"n": 3}}: {text!r}'
+        ) from None
+
+
+def _check_kwargs(value: object) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise PlanError(f'kwargs must be a dict such as {{"n": 3}}, not {_type_name(value)}')
+    for key in value:
+        if not isinstance(key, str) or not key.isidentifier():
+            raise PlanError(f"kwargs keys must be argument names, not {key!r}")
+    return dict(value)
+
+
+def _kind_name(kind: type) -> str:
+    return {str: "a string", list: "a list", bool: "true or false", int: "a whole number"}.get(
+        kind, kind.__name__
+    )
+
+
+def _type_name(value: object) -> str:
+    names = {
+        str: "a string",
+        list: "a list",
+        bool: "a boolean",
+        int: "a number",
+        float: "a number",
+        dict: "a table",
+    }
+    return names.get(type(value), type(value).__name__)

@@ -1,0 +1,3 @@
+"""A user module whose named attribute is not a function."""
+
+work = 42
