@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
+
+from tests.conftest import TESTS, support_target
+
+BAD = TESTS / "support" / "bad_targets"
 
 BAD_ARGUMENTS = [
     (["--refresh", "0"], "greater than 0"),
@@ -18,6 +24,20 @@ BAD_ARGUMENTS = [
     (["--start-method", "thread"], "invalid choice"),
     (["--level", "LOUD"], "is not one of DEBUG"),
     (["--no-such-option"], "unrecognized arguments"),
+    (["--no-tui", "--target", "no_such_module_xyz:run"], "cannot import 'no_such_module_xyz'"),
+    (["--no-tui", "--target", f"{BAD}/raises_on_import.py:run"], "raised RuntimeError"),
+    (["--no-tui", "--target", "mproc_tui.catalog:nothing"], "has no attribute 'nothing'"),
+    (["--no-tui", "--target", f"{BAD}/not_callable.py:work"], "is not callable"),
+    (["--no-tui", "--target", "no/such/file.py:run"], "does not exist"),
+    (["--no-tui", "--target", "sleeper", "--args", "[2"], "must be a Python literal"),
+    (["--no-tui", "--target", "sleeper", "--args", "2"], "args must be a list"),
+    (["--no-tui", "--target", "sleeper", "--kwargs", "[1]"], "kwargs must be a dict"),
+    (["--no-tui", "--target", "sleeper", "--count", "0"], "count must be at least 1"),
+    (["--no-tui", "--target", "sleeper", "--count", "two"], "whole number"),
+    (["--no-tui"], "--no-tui needs workers"),
+    (["--demo", "--target", "sleeper"], "choose one of --demo / --target"),
+    (["--config", "/no/such/workers.toml"], "cannot read"),
+    (["--no-tui", "--demo", "--log-file", "/no/such/dir/log.jsonl"], "cannot open --log-file"),
 ]
 
 
@@ -47,3 +67,102 @@ def test_help_answers_through_python_dash_m() -> None:
     assert result.returncode == 0
     assert "--start-method" in result.stdout
     assert "--demo" in result.stdout
+
+
+def _config(tmp_path: Path, text: str) -> str:
+    path = tmp_path / "workers.toml"
+    path.write_text(text)
+    return str(path)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ('[[worker]]\ntarget = "sleeper"\nargs = [2\n', "line 3"),
+        ('[[worker]]\ntarget = "sleeper"\nreplicas = 2\n', "unknown key 'replicas'"),
+        ('[[worker]]\ntarget = "sleeper"\ndaemon = "yes"\n', "'daemon' must be true or false"),
+    ],
+)
+def test_config_errors_on_the_command_line(tmp_path: Path, text: str, message: str) -> None:
+    result = _run("--no-tui", "--config", _config(tmp_path, text))
+    assert result.returncode == 2
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert message in result.stderr
+
+
+def test_no_tui_demo_prints_the_lesson_and_exits_zero() -> None:
+    result = _run("--no-tui", "--demo")
+    assert result.returncode == 0, result.stderr
+    lines = [line.split(None, 2)[2] for line in result.stdout.splitlines()]
+    assert sorted(lines) == sorted(
+        ["Process-1: start", "renamed worker: start", "Process-1: end", "renamed worker: end"]
+    )
+    assert lines.index("Process-1: start") < lines.index("Process-1: end")
+
+
+def test_target_with_args_and_count_starts_that_many(tmp_path: Path) -> None:
+    result = _run(
+        "--no-tui", "--target", support_target("exit_with"), "--args", "[0]", "--count", "3"
+    )
+    assert result.returncode == 0, result.stderr
+    names = {line.split()[2].rstrip(":") for line in result.stdout.splitlines()}
+    assert names == {"Process-1", "Process-2", "Process-3"}
+
+
+def test_a_failing_worker_makes_no_tui_exit_non_zero() -> None:
+    result = _run("--no-tui", "--target", "crasher", "--args", "[0]")
+    assert result.returncode == 1
+    assert "RuntimeError: crasher worker failed on purpose" in result.stdout
+
+
+def test_config_file_gives_names_daemon_flags_and_start_method(tmp_path: Path) -> None:
+    config = _config(
+        tmp_path,
+        """
+start_method = "spawn"
+
+[[worker]]
+target = "mproc_tui.catalog:worker1"
+args = [0.2]
+daemon = true
+
+[[worker]]
+target = "worker2"
+args = [0.5]
+name = "renamed worker"
+count = 2
+""",
+    )
+    log = tmp_path / "records.jsonl"
+    result = _run("--no-tui", "--config", config, "--log-file", str(log))
+    assert result.returncode == 0, result.stderr
+    records = [json.loads(line) for line in log.read_text().splitlines()]
+    workers = {record["worker"] for record in records}
+    assert workers == {"Process-1", "renamed worker"}
+    assert sum(record["message"] == "start" for record in records) == 3
+
+
+def test_log_file_holds_every_record_received_no_more_no_fewer(tmp_path: Path) -> None:
+    log = tmp_path / "records.jsonl"
+    result = _run(
+        "--no-tui",
+        "--target",
+        "flood",
+        "--kwargs",
+        '{"count": 2000, "large_every": 100}',
+        "--count",
+        "2",
+        "--log-file",
+        str(log),
+    )
+    assert result.returncode == 0, result.stderr
+    records = [json.loads(line) for line in log.read_text().splitlines()]
+    printed = [line for line in result.stdout.splitlines() if ": record " in line]
+    assert len(records) == len(printed) == 4000
+    for worker in ("Process-1", "Process-2"):
+        numbers = [
+            int(record["message"].split()[1]) for record in records if record["worker"] == worker
+        ]
+        assert numbers == list(range(1, 2001))
+    first = records[0]
+    assert {"time", "worker", "pid", "level", "logger", "message"} <= set(first)

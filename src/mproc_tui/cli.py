@@ -10,7 +10,21 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, NoReturn, TypeVar
 
 from mproc_tui import __version__
+from mproc_tui.core.log_file import JsonLinesLog
 from mproc_tui.core.supervisor import START_METHODS
+from mproc_tui.core.target_check import check_target
+from mproc_tui.core.target_reference import TargetError
+from mproc_tui.core.worker_plan import (
+    PlanError,
+    WorkerPlan,
+    check_picklable,
+    lesson_plans,
+    load_config,
+    make_plan,
+    parse_args,
+    parse_count,
+    parse_kwargs,
+)
 
 if TYPE_CHECKING:
     from mproc_tui.ui.app import MprocApp
@@ -70,8 +84,32 @@ def build_parser() -> OneLineParser:
     parser.add_argument(
         "--start-method",
         choices=START_METHODS,
-        default="forkserver",
-        help="how workers start (default: forkserver; forking a threaded app is unsafe)",
+        default=None,
+        help="how workers start (default: the config file's, else forkserver)",
+    )
+    workers = parser.add_argument_group("workers to start (instead of --demo)")
+    workers.add_argument(
+        "--config", metavar="PATH", help="a TOML file with start_method and [[worker]] tables"
+    )
+    workers.add_argument(
+        "--target",
+        metavar="SPEC",
+        help="package.module:function, path/to/file.py:function, or a built-in such as flood",
+    )
+    workers.add_argument("--args", default="[]", metavar="LITERAL", help="a list, e.g. '[2]'")
+    workers.add_argument(
+        "--kwargs", default="{}", metavar="LITERAL", help="a dict, e.g. '{\"n\": 3}'"
+    )
+    workers.add_argument("--name", help="the process name (default: Process-N)")
+    workers.add_argument("--daemon", action="store_true", help="start daemon workers")
+    workers.add_argument("--count", default="1", metavar="N", help="how many (default: 1)")
+    parser.add_argument(
+        "--log-file", metavar="PATH", help="append every record received as a JSON line"
+    )
+    parser.add_argument(
+        "--no-tui",
+        action="store_true",
+        help="no screen: print records, exit when the non-daemon workers end",
     )
     parser.add_argument(
         "--level",
@@ -113,21 +151,85 @@ def build_parser() -> OneLineParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    arguments = build_parser().parse_args(argv)
+    parser = build_parser()
+    arguments = parser.parse_args(argv)
+    try:
+        plans, start_method = _plan_from(arguments)
+        log_file = JsonLinesLog(arguments.log_file) if arguments.log_file else None
+    except PlanError as error:
+        parser.error(str(error))
+    except OSError as error:
+        parser.error(f"cannot open --log-file {arguments.log_file}: {error.strerror or error}")
+    if arguments.no_tui:
+        from mproc_tui.headless import run_headless
+
+        if not plans:
+            parser.error("--no-tui needs workers: --demo, --config PATH or --target SPEC")
+
+        try:
+            return run_headless(plans, start_method, arguments.level, arguments.grace, log_file)
+        finally:
+            if log_file is not None:
+                log_file.close()
     # Imported here so --help and argument errors answer without loading Textual.
     from mproc_tui.ui.app import MprocApp
     from mproc_tui.ui.options import AppOptions
 
     options = AppOptions(
-        start_method=arguments.start_method,
+        start_method=start_method,
         level=arguments.level,
         sleep=arguments.sleep,
         refresh=arguments.refresh,
         max_log_lines=arguments.max_log_lines,
         grace=arguments.grace,
-        demo=arguments.demo,
+        workers=plans,
     )
-    return run_app(MprocApp(options))
+    try:
+        return run_app(MprocApp(options, log_sink=log_file))
+    finally:
+        if log_file is not None:
+            log_file.close()
+
+
+def _plan_from(arguments: argparse.Namespace) -> tuple[tuple[WorkerPlan, ...], str]:
+    """The workers to start and the start method, checked before anything runs."""
+    chosen = [
+        flag
+        for flag, used in (
+            ("--demo", arguments.demo),
+            ("--config", arguments.config),
+            ("--target", arguments.target),
+        )
+        if used
+    ]
+    if len(chosen) > 1:
+        raise PlanError(f"choose one of {' / '.join(chosen)}")
+    plans: tuple[WorkerPlan, ...] = ()
+    config_method = None
+    if arguments.demo:
+        plans = lesson_plans(arguments.sleep)
+    elif arguments.config:
+        launch = load_config(arguments.config)
+        plans, config_method = launch.workers, launch.start_method
+    elif arguments.target:
+        plan = make_plan(
+            arguments.target,
+            parse_args(arguments.args),
+            parse_kwargs(arguments.kwargs),
+            arguments.name,
+            arguments.daemon,
+            parse_count(arguments.count),
+        )
+        plans = (plan,)
+    start_method = arguments.start_method or config_method or "forkserver"
+    for target in dict.fromkeys(plan.spec.target for plan in plans):
+        try:
+            check_target(target)
+        except TargetError as error:
+            raise PlanError(str(error)) from None
+    for plan in plans:
+        check_picklable(plan, start_method)
+    return plans, start_method
 
 
 def run_app(app: MprocApp) -> int:

@@ -41,6 +41,14 @@ class LaunchPlan:
     start_method: str | None = None
 
 
+def lesson_plans(seconds: float = 2.0) -> tuple[WorkerPlan, ...]:
+    """The lesson: ``Process-1`` (daemon, worker1) and ``renamed worker`` (worker2)."""
+    return (
+        WorkerPlan(WorkerSpec("mproc_tui.catalog:worker1", (seconds,), daemon=True)),
+        WorkerPlan(WorkerSpec("mproc_tui.catalog:worker2", (seconds,), name="renamed worker")),
+    )
+
+
 def parse_args(text: str) -> tuple[Any, ...]:
     """``[2, "x"]`` -> ``(2, "x")``: a Python literal list or tuple, never ``eval``."""
     value = _literal(text, "args")

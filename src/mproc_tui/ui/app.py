@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import signal
 import threading
-from dataclasses import replace
 from pathlib import Path
 from typing import ClassVar
 
@@ -15,11 +14,14 @@ from textual.binding import Binding, BindingType
 from textual.widgets import Footer, Header, Static
 
 from mproc_tui.core.exit_watchdog import exit_after
+from mproc_tui.core.listener import BatchCallback as LogSink
+from mproc_tui.core.log_file import fan_out
 from mproc_tui.core.mailbox import BatchMailbox
 from mproc_tui.core.rows import take_snapshot
 from mproc_tui.core.sampler import Sampler
 from mproc_tui.core.supervisor import Lifecycle, Supervisor, SupervisorError, WorkerSpec
 from mproc_tui.core.text import plural, safe_text
+from mproc_tui.core.worker_plan import lesson_plans
 from mproc_tui.ui.messages import LogsWaiting, RefreshRequested, WorkersSampled
 from mproc_tui.ui.options import AppOptions
 from mproc_tui.ui.screens.help_screen import HelpScreen
@@ -27,10 +29,6 @@ from mproc_tui.ui.screens.quit_screen import QuitChoice, QuitScreen
 from mproc_tui.ui.widgets.log_pane import LogPane
 from mproc_tui.ui.widgets.worker_table import WorkerTable
 
-LESSON = (
-    WorkerSpec(target="mproc_tui.catalog:worker1", daemon=True),
-    WorkerSpec(target="mproc_tui.catalog:worker2", name="renamed worker"),
-)
 EXIT_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 
 
@@ -53,12 +51,12 @@ class MprocApp(App[None]):
         Binding("ctrl+q", "request_quit", "Quit", show=False, priority=True, tooltip="Quit"),
     ]
 
-    def __init__(self, options: AppOptions | None = None) -> None:
+    def __init__(self, options: AppOptions | None = None, log_sink: LogSink | None = None) -> None:
         super().__init__()
         self.options = options or AppOptions()
         self.mailbox = BatchMailbox(self._logs_waiting, limit=self.options.max_log_lines)
         self.supervisor = Supervisor(
-            self.mailbox,
+            self.mailbox if log_sink is None else fan_out(log_sink, self.mailbox),
             start_method=self.options.start_method,
             level=self.options.level,
             on_change=lambda: self.post_message(RefreshRequested()),
@@ -95,9 +93,12 @@ class MprocApp(App[None]):
             loop = asyncio.get_running_loop()
             for number in EXIT_SIGNALS:
                 loop.add_signal_handler(number, self._exit_on_signal, number)
+        plans = self.options.workers
         if self.options.demo:
-            sleep = (self.options.sleep,)
-            self.spawn_workers([replace(spec, args=sleep) for spec in LESSON])
+            plans = lesson_plans(self.options.sleep)
+        specs = [plan.spec for plan in plans for _ in range(plan.count)]
+        if specs:
+            self.spawn_workers(specs)
 
     def on_unmount(self) -> None:
         self.supervisor.shutdown(self.options.grace)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
+from mproc_tui.core.worker_plan import WorkerPlan
+
 
 @dataclass(frozen=True)
 class AppOptions:
@@ -15,3 +17,4 @@ class AppOptions:
     max_log_lines: int = 10_000
     grace: float = 3.0
     demo: bool = False
+    workers: tuple[WorkerPlan, ...] = ()  # started at launch (--demo, --config, --target)

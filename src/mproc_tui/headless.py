@@ -1,0 +1,73 @@
+"""``--no-tui``: the same workers, records printed in the lesson's format, no screen.
+
+Like the interpreter at exit: the command waits for every non-daemon worker, then
+terminates the daemon ones. Ctrl+C (or SIGTERM) terminates them all.
+"""
+
+from __future__ import annotations
+
+import signal
+import sys
+import threading
+from collections.abc import Callable, Sequence
+from types import FrameType
+
+from mproc_tui.core.log_file import fan_out
+from mproc_tui.core.records import LogEntry
+from mproc_tui.core.supervisor import Supervisor, SupervisorError
+from mproc_tui.core.text import format_log_lines
+from mproc_tui.core.worker_plan import WorkerPlan
+
+LogSink = Callable[[list[LogEntry]], None]
+
+
+def print_records(batch: list[LogEntry]) -> None:
+    lines = [line for entry in batch for line in format_log_lines(entry)]
+    sys.stdout.write("".join(line + "\n" for line in lines))
+    sys.stdout.flush()
+
+
+def run_headless(
+    plans: Sequence[WorkerPlan],
+    start_method: str,
+    level: int,
+    grace: float,
+    extra_sink: LogSink | None = None,
+) -> int:
+    """Run the workers to their end; 0 if every non-daemon worker exited 0."""
+    sinks = [print_records] if extra_sink is None else [extra_sink, print_records]
+    supervisor = Supervisor(fan_out(*sinks), start_method=start_method, level=level)
+    interrupted = threading.Event()
+
+    def on_signal(number: int, frame: FrameType | None) -> None:
+        interrupted.set()
+
+    previous = {
+        number: signal.signal(number, on_signal)
+        for number in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+    }
+    try:
+        worker_ids: list[int] = []
+        for plan in plans:
+            for _ in range(plan.count):
+                worker_ids.append(supervisor.spawn(plan.spec))
+        statuses = {status.worker_id: status for status in supervisor.poll()}
+        non_daemon = [worker_id for worker_id in worker_ids if not statuses[worker_id].daemon]
+        while not interrupted.is_set() and not supervisor.join_many(non_daemon, timeout=0.1):
+            pass
+        supervisor.stop(supervisor.live_worker_ids(), grace)
+        failed = [
+            status
+            for status in supervisor.poll()
+            if not status.daemon and status.exit_code not in (0, None)
+        ]
+        if interrupted.is_set():
+            return 130
+        return 1 if failed else 0
+    except SupervisorError as error:
+        print(f"mproc-tui: error: {error}", file=sys.stderr)
+        return 1
+    finally:
+        supervisor.shutdown(grace)
+        for number, handler in previous.items():
+            signal.signal(number, handler)
