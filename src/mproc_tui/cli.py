@@ -167,7 +167,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             parser.error("--no-tui needs workers: --demo, --config PATH or --target SPEC")
 
         try:
-            return run_headless(plans, start_method, arguments.level, arguments.grace, log_file)
+            return run_headless(
+                plans,
+                start_method,
+                arguments.level,
+                arguments.grace,
+                log_file,
+                join_daemons=arguments.demo,
+            )
         finally:
             if log_file is not None:
                 log_file.close()

@@ -33,8 +33,13 @@ def run_headless(
     level: int,
     grace: float,
     extra_sink: LogSink | None = None,
+    join_daemons: bool = False,
 ) -> int:
-    """Run the workers to their end; 0 if every non-daemon worker exited 0."""
+    """Run the workers to their end; 0 if every non-daemon worker exited 0.
+
+    ``join_daemons`` waits for daemon workers too, as the lesson's main does when it
+    joins both of its processes (``--demo``).
+    """
     sinks = [print_records] if extra_sink is None else [extra_sink, print_records]
     supervisor = Supervisor(fan_out(*sinks), start_method=start_method, level=level)
     interrupted = threading.Event()
@@ -52,8 +57,10 @@ def run_headless(
             for _ in range(plan.count):
                 worker_ids.append(supervisor.spawn(plan.spec))
         statuses = {status.worker_id: status for status in supervisor.poll()}
-        non_daemon = [worker_id for worker_id in worker_ids if not statuses[worker_id].daemon]
-        while not interrupted.is_set() and not supervisor.join_many(non_daemon, timeout=0.1):
+        waited = [
+            worker_id for worker_id in worker_ids if join_daemons or not statuses[worker_id].daemon
+        ]
+        while not interrupted.is_set() and not supervisor.join_many(waited, timeout=0.1):
             pass
         supervisor.stop(supervisor.live_worker_ids(), grace)
         failed = [
