@@ -1,0 +1,30 @@
+"""README's examples stay true: its TOML example loads, and the command it shows runs."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from mproc_tui.core.worker_plan import load_config
+
+README = Path(__file__).resolve().parents[1] / "README.md"
+
+
+def test_the_readme_config_example_loads(tmp_path: Path) -> None:
+    blocks = re.findall(r"```toml\n(.*?)```", README.read_text(), flags=re.DOTALL)
+    assert len(blocks) == 1
+    example = tmp_path / "examples.toml"
+    example.write_text(blocks[0])
+    plan = load_config(example)
+    assert plan.start_method == "forkserver"
+    assert [(w.spec.name, w.spec.daemon, w.count) for w in plan.workers] == [
+        (None, True, 1),
+        ("renamed worker", False, 1),
+        (None, False, 3),
+    ]
+
+
+def test_the_readme_test_command_is_what_ci_runs() -> None:
+    ci = (README.parent / ".ci" / "run").read_text()
+    assert "python -m pytest" in README.read_text()
+    assert "\npython -m pytest\n" in ci
