@@ -18,9 +18,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
 from multiprocessing import forkserver, resource_tracker
-from multiprocessing.context import BaseContext
 from multiprocessing.process import BaseProcess
 from typing import Any
+
+import psutil
 
 from mproc_tui.core.bootstrap import WorkerLaunch, run_worker
 from mproc_tui.core.channel import LogChannel
@@ -57,6 +58,7 @@ class WorkerSpec:
     kwargs: dict[str, Any] = field(default_factory=dict)
     name: str | None = None
     daemon: bool = False
+    start_method: str | None = None  # None: the supervisor's
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,9 +147,11 @@ class Supervisor:
         self.level = level
         self._on_change = on_change
         self._context = multiprocessing.get_context(start_method)
-        # The fork server is shared by the whole process and its death signal follows
-        # the thread that starts it: build the supervisor on the main thread.
-        _start_helper_processes(self._context, start_method)
+        # Helpers for every method start now (a worker may ask for another method
+        # later, from inside the running app). The fork server is shared by the whole
+        # process and its death signal follows the thread that starts it: build the
+        # supervisor on the main thread.
+        _start_helper_processes()
         self._listener = LogListener(on_logs)
         self._listener.start()
         self._lock = threading.RLock()
@@ -177,9 +181,10 @@ class Supervisor:
                 raise SupervisorError("mproc-tui is shutting down")
             worker_id = self._next_id
             self._next_id += 1
+        context = multiprocessing.get_context(spec.start_method or self.start_method)
         try:
             target = absolute_reference(spec.target)
-            channel = LogChannel(self._context, worker_id)
+            channel = LogChannel(context, worker_id)
         except (ValueError, OSError) as error:
             raise SupervisorError(f"could not start worker: {error}") from error
         launch = WorkerLaunch(
@@ -191,7 +196,7 @@ class Supervisor:
             level=self.level,
             app_pid=os.getpid(),
         )
-        process = self._context.Process(  # type: ignore[attr-defined]
+        process = context.Process(  # type: ignore[attr-defined]
             target=run_worker, args=(launch,), name=spec.name, daemon=spec.daemon
         )
         if spec.name is None:
@@ -228,16 +233,34 @@ class Supervisor:
 
     # -- steering -------------------------------------------------------------------------
 
-    def send_signal(self, worker_id: int, signal_number: int) -> None:
-        """Signal a live worker; signalling one that ended is a user error, not a crash."""
+    def send_signal(self, worker_id: int, signal_number: int, with_children: bool = False) -> int:
+        """Signal a live worker (and, if asked, every process it started); returns how many.
+
+        Signalling a worker that ended is a user error, not a crash.
+        """
         with self._lock:
             worker = self._get(worker_id)
             if worker.exit_code is not None or worker.pid is None:
                 raise SupervisorError(f"{worker.name} has already exited")
+            children = _descendants(worker.pid, worker.started_at) if with_children else []
             try:
                 os.kill(worker.pid, signal_number)
             except ProcessLookupError:
                 raise SupervisorError(f"{worker.name} has already exited") from None
+        signalled = 1
+        for child in children:
+            try:
+                child.send_signal(signal_number)
+                signalled += 1
+            except psutil.Error:  # ended meanwhile: nothing to signal
+                pass
+        return signalled
+
+    def respawn(self, worker_id: int) -> int:
+        """Start a new process with the same spec; the old worker stays as it is."""
+        with self._lock:
+            spec = self._get(worker_id).spec
+        return self.spawn(spec)
 
     def terminate(self, worker_id: int) -> None:
         self.send_signal(worker_id, signal.SIGTERM)
@@ -355,6 +378,17 @@ class Supervisor:
             raise SupervisorError(f"no worker with id {worker_id}") from None
 
 
+def _descendants(pid: int, started_at: float) -> list[psutil.Process]:
+    """Processes a worker started (recursively), if the PID is still the worker's."""
+    try:
+        process = psutil.Process(pid)
+        if process.create_time() < started_at - 1.0:
+            return []
+        return process.children(recursive=True)
+    except psutil.Error:
+        return []
+
+
 def _wait_all(workers: Iterable[_Worker], timeout: float | None) -> bool:
     """Wait for every worker to end within one overall ``timeout``."""
     deadline = None if timeout is None else time.monotonic() + timeout
@@ -365,22 +399,19 @@ def _wait_all(workers: Iterable[_Worker], timeout: float | None) -> bool:
     return True
 
 
-def _start_helper_processes(context: BaseContext, start_method: str) -> None:
+def _start_helper_processes() -> None:
     """Start multiprocessing's resource tracker and fork server now, not on first spawn.
 
     Both pass ``sys.stderr.fileno()`` to the helper they start; inside a running
     Textual app ``sys.stderr`` is a capture object whose ``fileno()`` is -1, so a
     lazy start from within the app fails with "bad value(s) in fds_to_keep".
     """
-    if start_method == "fork":
-        return
     resource_tracker.ensure_running()
-    if start_method == "forkserver":
-        os.environ[APP_PID_VARIABLE] = str(os.getpid())
-        context.set_forkserver_preload(
-            ["mproc_tui.core.forkserver_guard", "mproc_tui.core.bootstrap", "mproc_tui.catalog"]
-        )
-        forkserver.ensure_running()
+    os.environ[APP_PID_VARIABLE] = str(os.getpid())
+    multiprocessing.get_context("forkserver").set_forkserver_preload(
+        ["mproc_tui.core.forkserver_guard", "mproc_tui.core.bootstrap", "mproc_tui.catalog"]
+    )
+    forkserver.ensure_running()
 
 
 def _signal_quietly(pid: int | None, signal_number: int) -> None:

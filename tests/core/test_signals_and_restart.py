@@ -1,0 +1,83 @@
+"""Every signal, a worker's own children with it, a per-worker start method, restart."""
+
+from __future__ import annotations
+
+import signal
+import time
+from collections.abc import Callable
+
+import psutil
+
+from mproc_tui.core.supervisor import Lifecycle, Supervisor, WorkerSpec
+from tests.conftest import Collector, wait_until
+
+MakeSupervisor = Callable[..., Supervisor]
+
+
+def _state(pid: int) -> str:
+    return str(psutil.Process(pid).status())
+
+
+def test_stop_and_continue_with_the_workers_children(
+    make_supervisor: MakeSupervisor, collector: Collector
+) -> None:
+    supervisor = make_supervisor()
+    worker = supervisor.spawn(WorkerSpec(target="mproc_tui.catalog:spawn_children"))
+    wait_until(lambda: len(collector.of(worker)) >= 2, 10, "two children started")
+    pid = supervisor.status(worker).pid or 0
+    children = psutil.Process(pid).children()
+    assert len(children) == 2
+
+    assert supervisor.send_signal(worker, signal.SIGSTOP, with_children=True) == 3
+    wait_until(
+        lambda: all(_state(p) == "stopped" for p in [pid, *(c.pid for c in children)]),
+        5,
+        "worker and children stopped",
+    )
+    supervisor.send_signal(worker, signal.SIGCONT, with_children=True)
+    wait_until(
+        lambda: all(_state(p) != "stopped" for p in [pid, *(c.pid for c in children)]),
+        5,
+        "worker and children running again",
+    )
+    supervisor.send_signal(worker, signal.SIGKILL, with_children=True)
+    assert supervisor.join(worker, timeout=10) == -signal.SIGKILL
+    wait_until(lambda: not any(c.is_running() and c.status() != "zombie" for c in children), 5, "")
+
+
+def test_user_signals_and_interrupt(make_supervisor: MakeSupervisor) -> None:
+    supervisor = make_supervisor()
+    for number in (signal.SIGUSR1, signal.SIGUSR2, signal.SIGHUP):
+        worker = supervisor.spawn(WorkerSpec(args=(60,)))
+        time.sleep(0.2)
+        supervisor.send_signal(worker, number)
+        assert supervisor.join(worker, timeout=10) == -number
+    interrupted = supervisor.spawn(WorkerSpec(args=(60,)))
+    time.sleep(0.3)
+    supervisor.send_signal(interrupted, signal.SIGINT)
+    assert supervisor.join(interrupted, timeout=10) == 1  # KeyboardInterrupt in the target
+
+
+def test_a_worker_can_ask_for_its_own_start_method(
+    make_supervisor: MakeSupervisor, collector: Collector
+) -> None:
+    supervisor = make_supervisor("forkserver")
+    worker = supervisor.spawn(WorkerSpec(args=(0,), start_method="spawn"))
+    assert supervisor.join(worker, timeout=10) == 0
+    assert supervisor.wait_logs_drained(worker, 5)
+    assert collector.messages(worker) == ["start", "end"]
+
+
+def test_respawn_starts_a_new_process_and_keeps_the_old_row(
+    make_supervisor: MakeSupervisor,
+) -> None:
+    supervisor = make_supervisor()
+    old = supervisor.spawn(WorkerSpec(args=(60,), name="steady"))
+    supervisor.kill(old)
+    supervisor.join(old, timeout=10)
+    new = supervisor.respawn(old)
+    statuses = {status.worker_id: status for status in supervisor.poll()}
+    assert statuses[old].lifecycle is Lifecycle.JOINED
+    assert statuses[new].lifecycle is Lifecycle.RUNNING
+    assert statuses[new].name == "steady"
+    assert statuses[new].pid != statuses[old].pid
