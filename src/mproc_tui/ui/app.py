@@ -20,12 +20,15 @@ from mproc_tui.core.mailbox import BatchMailbox
 from mproc_tui.core.rows import take_snapshot
 from mproc_tui.core.sampler import Sampler
 from mproc_tui.core.supervisor import Lifecycle, Supervisor, SupervisorError, WorkerSpec
+from mproc_tui.core.target_check import check_target
 from mproc_tui.core.text import plural, safe_text
-from mproc_tui.core.worker_plan import lesson_plans
+from mproc_tui.core.worker_plan import WorkerPlan, lesson_plans
 from mproc_tui.ui.messages import LogsWaiting, RefreshRequested, WorkersSampled
 from mproc_tui.ui.options import AppOptions
 from mproc_tui.ui.screens.help_screen import HelpScreen
 from mproc_tui.ui.screens.quit_screen import QuitChoice, QuitScreen
+from mproc_tui.ui.screens.signal_screen import SignalChoice, SignalScreen
+from mproc_tui.ui.screens.spawn_screen import SpawnScreen
 from mproc_tui.ui.widgets.log_pane import LogPane
 from mproc_tui.ui.widgets.worker_table import WorkerTable
 
@@ -41,10 +44,13 @@ class MprocApp(App[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("n", "spawn", "Spawn", tooltip="Spawn a worker (the built-in sleeper)"),
         Binding("d", "spawn_daemon", "Daemon", tooltip="Spawn a daemon worker"),
+        Binding("N", "spawn_dialog", "New…", tooltip="Spawn workers of your choice (a form)"),
         Binding("k", "terminate", "Term", tooltip="Terminate the selected worker (SIGTERM)"),
         Binding("K", "kill", "Kill", tooltip="Kill the selected worker (SIGKILL)"),
         Binding("j", "join", "Join", tooltip="Join the selected worker (waits off the UI)"),
         Binding("J", "join_all", "Join all", tooltip="Join every worker"),
+        Binding("s", "signal", "Signal…", tooltip="Send any signal to the selected worker"),
+        Binding("r", "restart", "Restart", tooltip="Restart the selected worker (same spec)"),
         Binding("c", "clear_finished", "Clear", tooltip="Clear finished workers from the table"),
         Binding("question_mark", "help", "Help", key_display="?", tooltip="Show every key"),
         Binding("q", "request_quit", "Quit", tooltip="Quit (asks about running workers)"),
@@ -159,6 +165,52 @@ class MprocApp(App[None]):
             except SupervisorError as error:
                 self.call_from_thread(self._warn, str(error))
                 break
+        self.post_message(RefreshRequested())
+
+    def action_spawn_dialog(self) -> None:
+        self.push_screen(
+            SpawnScreen(self.supervisor.start_method, check_target), self._spawn_chosen
+        )
+
+    def _spawn_chosen(self, plan: WorkerPlan | None) -> None:
+        if plan is not None:
+            self.spawn_workers([plan.spec] * plan.count)
+
+    def action_signal(self) -> None:
+        worker_id = self._selected()
+        if worker_id is None:
+            return
+        name = self.supervisor.status(worker_id).name
+
+        def send(choice: SignalChoice | None) -> None:
+            if choice is None:
+                return
+            try:
+                count = self.supervisor.send_signal(
+                    worker_id, choice.signal_number, with_children=choice.with_children
+                )
+            except SupervisorError as error:
+                self._warn(str(error))
+                return
+            signal_name = signal.Signals(choice.signal_number).name
+            others = count - 1
+            also = f" and {others} {'child' if others == 1 else 'children'}"
+            self._inform(f"Sent {signal_name} to {name}{also if choice.with_children else ''}")
+            self.post_message(RefreshRequested())
+
+        self.push_screen(SignalScreen(name), send)
+
+    def action_restart(self) -> None:
+        worker_id = self._selected()
+        if worker_id is not None:
+            self.restart_worker(worker_id)
+
+    @work(thread=True, group="spawn")
+    def restart_worker(self, worker_id: int) -> None:
+        try:
+            self.supervisor.respawn(worker_id)
+        except SupervisorError as error:
+            self.call_from_thread(self._warn, str(error))
         self.post_message(RefreshRequested())
 
     def _selected(self) -> int | None:

@@ -1,0 +1,127 @@
+"""N: a form for what to spawn. Nothing is spawned until every field is valid."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.suggester import SuggestFromList
+from textual.widgets import Button, Checkbox, Input, Label, Select, Static
+
+from mproc_tui.catalog import BUILT_INS
+from mproc_tui.core.supervisor import START_METHODS
+from mproc_tui.core.target_reference import TargetError
+from mproc_tui.core.worker_plan import (
+    PlanError,
+    WorkerPlan,
+    check_picklable,
+    make_plan,
+    parse_args,
+    parse_count,
+    parse_kwargs,
+)
+
+TargetCheck = Callable[[str], None]
+
+
+class SpawnScreen(ModalScreen[WorkerPlan | None]):
+    """Target, args, kwargs, name, daemon, count and start method; errors shown inline."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, start_method: str, check_target: TargetCheck) -> None:
+        super().__init__()
+        self.start_method = start_method
+        self.check_target = check_target
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="spawn-dialog"):
+            yield Label("Spawn workers", id="spawn-title")
+            yield Select(
+                [(name, name) for name in BUILT_INS], prompt="Built-in targets…", id="built-in"
+            )
+            yield Input(
+                placeholder="package.module:function, path/to/file.py:function or a built-in",
+                suggester=SuggestFromList(BUILT_INS),
+                id="target",
+            )
+            with Horizontal(classes="spawn-row"):
+                yield Input(placeholder="args, e.g. [2]", id="args")
+                yield Input(placeholder='kwargs, e.g. {"n": 3}', id="kwargs")
+            with Horizontal(classes="spawn-row"):
+                yield Input(placeholder="name (default Process-N)", id="name")
+                yield Input(value="1", placeholder="count", id="count")
+            with Horizontal(classes="spawn-row"):
+                yield Checkbox("Daemon", id="daemon")
+                yield Select(
+                    [(method, method) for method in START_METHODS],
+                    value=self.start_method,
+                    allow_blank=False,
+                    id="start-method",
+                )
+            yield Static("", id="spawn-error")
+            with Horizontal(id="spawn-buttons"):
+                yield Button("Spawn (Enter)", id="spawn", variant="primary")
+                yield Button("Cancel (Esc)", id="cancel")
+
+    def on_mount(self) -> None:
+        self.query_one("#target", Input).focus()
+
+    @on(Select.Changed, "#built-in")
+    def _built_in_chosen(self, event: Select.Changed) -> None:
+        if event.value is not Select.NULL:
+            self.query_one("#target", Input).value = str(event.value)
+
+    @on(Input.Submitted)
+    @on(Button.Pressed, "#spawn")
+    def _submit(self) -> None:
+        try:
+            plan = self._plan()
+        except PlanError as error:
+            self._show_error(str(error))
+            return
+        self._show_error("checking the target…", style="italic")
+        self._check_then_spawn(plan)
+
+    @on(Button.Pressed, "#cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    def _value(self, selector: str) -> str:
+        return self.query_one(selector, Input).value.strip()
+
+    def _plan(self) -> WorkerPlan:
+        target = self._value("#target")
+        if not target:
+            raise PlanError("a target is required: choose a built-in or type one")
+        method = str(self.query_one("#start-method", Select).value)
+        plan = make_plan(
+            target,
+            parse_args(self._value("#args") or "[]"),
+            parse_kwargs(self._value("#kwargs") or "{}"),
+            self._value("#name") or None,
+            self.query_one("#daemon", Checkbox).value,
+            parse_count(self._value("#count") or "1"),
+        )
+        plan = WorkerPlan(spec=replace(plan.spec, start_method=method), count=plan.count)
+        check_picklable(plan, method)
+        return plan
+
+    @work(thread=True, exclusive=True)
+    def _check_then_spawn(self, plan: WorkerPlan) -> None:
+        """The target check imports user code in a subprocess: off the event loop."""
+        try:
+            self.check_target(plan.spec.target)
+        except TargetError as error:
+            self.app.call_from_thread(self._show_error, str(error))
+            return
+        self.app.call_from_thread(self.dismiss, plan)
+
+    def _show_error(self, message: str, style: str = "bold red") -> None:
+        self.query_one("#spawn-error", Static).update(Text(message, style=style))

@@ -1,0 +1,124 @@
+"""N spawns what the form says (and nothing while it is invalid); s signals; r restarts."""
+
+from __future__ import annotations
+
+import psutil
+from textual.widgets import Checkbox, Input, Static
+
+from mproc_tui.core.supervisor import WorkerSpec
+from mproc_tui.ui.screens.signal_screen import SignalScreen
+from mproc_tui.ui.screens.spawn_screen import SpawnScreen
+from tests.app.helpers import SIZE, make_app, table_rows, wait_for, wait_rows, wait_state
+from tests.conftest import support_target
+
+
+def _fill(app: object, **fields: str) -> None:
+    screen = app.screen  # type: ignore[attr-defined]
+    for field, value in fields.items():
+        screen.query_one(f"#{field}", Input).value = value
+
+
+def _error(app: object) -> str:
+    return str(app.screen.query_one("#spawn-error", Static).content)  # type: ignore[attr-defined]
+
+
+async def test_the_spawn_form_spawns_count_workers_with_name_and_daemon() -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("N")
+        await wait_for(pilot, lambda: isinstance(app.screen, SpawnScreen), "the spawn form")
+        _fill(app, target="sleeper", args="[30]", name="batch", count="3")
+        app.screen.query_one("#daemon", Checkbox).value = True
+        await pilot.click("#spawn")
+        rows = await wait_rows(pilot, app, 3)
+        assert [(row["name"], row["daemon"]) for row in rows] == [("batch", "yes")] * 3
+
+
+async def test_enter_in_the_form_spawns_a_file_target() -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("N")
+        await wait_for(pilot, lambda: isinstance(app.screen, SpawnScreen), "the spawn form")
+        _fill(app, target=support_target("exit_with"), args="[0]")
+        app.screen.query_one("#target", Input).focus()
+        await pilot.press("enter")
+        await wait_rows(pilot, app, 1)
+        await wait_state(pilot, app, 0, "exit", "0")
+
+
+async def test_bad_input_shows_inline_and_spawns_nothing() -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("N")
+        await wait_for(pilot, lambda: isinstance(app.screen, SpawnScreen), "the spawn form")
+        cases = [
+            ({"target": "no_such_module_xyz:run"}, "cannot import 'no_such_module_xyz'"),
+            ({"target": "mproc_tui.catalog:nope"}, "has no attribute 'nope'"),
+            ({"target": "sleeper", "args": "[2"}, "must be a Python literal"),
+            ({"target": "sleeper", "args": "{}"}, "args must be a list"),
+            ({"target": "sleeper", "kwargs": "[1]"}, "kwargs must be a dict"),
+            ({"target": "sleeper", "count": "0"}, "count must be at least 1"),
+            ({"target": "", "count": "1"}, "a target is required"),
+        ]
+        app.screen.query_one("#target", Input).focus()
+        for fields, message in cases:
+            _fill(app, **{"args": "", "kwargs": "", "count": "1", **fields})
+            await pilot.press("enter")  # (a button ignores clicks 0.2 s apart)
+            await wait_for(pilot, lambda message=message: message in _error(app), message)
+        assert isinstance(app.screen, SpawnScreen)
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: not isinstance(app.screen, SpawnScreen), "form closed")
+        await pilot.pause(0.3)
+        assert table_rows(app) == []
+        assert app.supervisor.poll() == []
+
+
+async def test_signal_menu_stops_and_continues_a_worker() -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("n")
+        rows = await wait_rows(pilot, app, 1)
+        await wait_state(pilot, app, 0, "state", "sleeping")
+        for name, state in (("STOP", "stopped"), ("CONT", "sleeping")):
+            await pilot.press("s")
+            await wait_for(pilot, lambda: isinstance(app.screen, SignalScreen), "signal menu")
+            option_list = app.screen.query_one("#signals")
+            index = [option.id for option in option_list.options].index(f"SIG{name}")  # type: ignore[attr-defined]
+            option_list.highlighted = index  # type: ignore[attr-defined]
+            await pilot.press("enter")
+            await wait_state(pilot, app, 0, "state", state)
+        assert psutil.Process(int(rows[0]["pid"])).status() != "stopped"
+
+
+async def test_signalling_with_children_reaches_them() -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        app.spawn_workers([WorkerSpec(target="mproc_tui.catalog:spawn_children")])
+        rows = await wait_rows(pilot, app, 1)
+        worker = psutil.Process(int(rows[0]["pid"]))
+        await wait_for(pilot, lambda: len(worker.children()) == 2, "two children")
+        children = worker.children()
+        await pilot.press("s")
+        await wait_for(pilot, lambda: isinstance(app.screen, SignalScreen), "signal menu")
+        await pilot.press("c")  # children too
+        option_list = app.screen.query_one("#signals")
+        option_list.highlighted = 4  # type: ignore[attr-defined]  # STOP
+        await pilot.press("enter")
+        await wait_for(
+            pilot, lambda: all(c.status() == "stopped" for c in children), "children stopped"
+        )
+        await pilot.press("K")
+
+
+async def test_r_restarts_with_the_same_spec_and_keeps_the_old_row() -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("n")
+        first = (await wait_rows(pilot, app, 1))[0]
+        await pilot.press("K")
+        await wait_state(pilot, app, 0, "exit", "-9 SIGKILL")
+        await pilot.press("r")
+        rows = await wait_rows(pilot, app, 2)
+        assert rows[0]["pid"] == first["pid"] and rows[0]["exit"] == "-9 SIGKILL"
+        assert rows[1]["pid"] != first["pid"]
+        await wait_state(pilot, app, 1, "state", "sleeping")
