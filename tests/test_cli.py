@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+import signal
 import subprocess
 import sys
 from pathlib import Path
 
+import psutil
 import pytest
 
 from tests.conftest import TESTS, support_target
@@ -41,13 +43,14 @@ BAD_ARGUMENTS = [
 ]
 
 
-def _run(*arguments: str) -> subprocess.CompletedProcess[str]:
+def _run(*arguments: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "mproc_tui", *arguments],
         capture_output=True,
         text=True,
         timeout=30,
         stdin=subprocess.DEVNULL,
+        cwd=cwd,
     )
 
 
@@ -166,3 +169,41 @@ def test_log_file_holds_every_record_received_no_more_no_fewer(tmp_path: Path) -
         assert numbers == list(range(1, 2001))
     first = records[0]
     assert {"time", "worker", "pid", "level", "logger", "message"} <= set(first)
+
+
+@pytest.mark.parametrize("start_method", ["forkserver", "spawn", "fork"])
+def test_a_file_target_is_relative_to_the_working_directory(start_method: str) -> None:
+    result = _run(
+        "--no-tui",
+        "--start-method",
+        start_method,
+        "--target",
+        "targets.py:exit_with",
+        "--args",
+        "[0]",
+        cwd=TESTS / "support",
+    )
+    assert result.returncode == 0, result.stderr
+    assert "Process-1: exiting with 0" in result.stdout
+
+
+def test_ctrl_c_terminates_the_workers_of_no_tui() -> None:
+    process = subprocess.Popen(
+        [sys.executable, "-m", "mproc_tui", "--no-tui", "--target", "sleeper", "--args", "[60]"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        assert process.stdout is not None
+        line = process.stdout.readline()  # the worker has started and logged
+        assert "Process-1: start" in line
+        workers = psutil.Process(process.pid).children(recursive=True)
+        process.send_signal(signal.SIGINT)
+        assert process.wait(timeout=20) == 130
+        psutil.wait_procs(workers, timeout=5)
+        assert not [w for w in workers if w.is_running() and w.status() != "zombie"]
+    finally:
+        if process.poll() is None:
+            process.kill()

@@ -8,8 +8,16 @@ from textual.widgets import Checkbox, Input, Static
 from mproc_tui.core.supervisor import WorkerSpec
 from mproc_tui.ui.screens.signal_screen import SignalScreen
 from mproc_tui.ui.screens.spawn_screen import SpawnScreen
-from tests.app.helpers import SIZE, make_app, table_rows, wait_for, wait_rows, wait_state
-from tests.conftest import support_target
+from tests.app.helpers import (
+    SIZE,
+    logged,
+    make_app,
+    table_rows,
+    wait_for,
+    wait_rows,
+    wait_state,
+)
+from tests.conftest import TESTS, support_target
 
 
 def _fill(app: object, **fields: str) -> None:
@@ -122,3 +130,17 @@ async def test_r_restarts_with_the_same_spec_and_keeps_the_old_row() -> None:
         assert rows[0]["pid"] == first["pid"] and rows[0]["exit"] == "-9 SIGKILL"
         assert rows[1]["pid"] != first["pid"]
         await wait_state(pilot, app, 1, "state", "sleeping")
+
+
+async def test_an_import_error_inside_the_worker_shows_in_the_pane() -> None:
+    """Past the parent's checks (the file changed since), the child's error still shows."""
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        target = str(TESTS / "support" / "bad_targets" / "raises_on_import.py") + ":run"
+        app.spawn_workers([WorkerSpec(target=target)])
+        await wait_rows(pilot, app, 1)
+        await wait_state(pilot, app, 0, "exit", "1")
+        await wait_for(
+            pilot, lambda: logged(app, "RuntimeError: this module refuses"), "the traceback"
+        )
+        assert logged(app, "Traceback (most recent call last):")
