@@ -96,3 +96,24 @@ def test_terminating_a_fork_worker_in_a_terminal_leaves_the_app_running() -> Non
         app.wait_output("-15 SIGTERM")
     finally:
         app.close()
+
+
+@pytest.mark.parametrize("how", ["q", "SIGTERM", "SIGHUP"])
+def test_the_workers_own_children_do_not_outlive_the_app(how: str) -> None:
+    app = PtyApp(app_command("--target", "spawn_children", "--count", "2", "--grace", "1"))
+    try:
+        app.wait_output("Spawn")
+        deadline = time.monotonic() + 20
+        while len(app.descendants()) < 2 + 2 + 4 and time.monotonic() < deadline:
+            time.sleep(0.05)  # tracker, fork server, 2 workers, 4 children
+        everything = app.descendants()
+        assert len(everything) >= 8
+        _end(app, how)
+        app.wait_exit(timeout=20)
+        deadline = time.monotonic() + 2.0
+        while alive(everything) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        survivors = alive(everything)
+        assert not survivors, [(p.pid, p.cmdline()) for p in survivors]
+    finally:
+        app.close()

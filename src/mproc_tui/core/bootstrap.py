@@ -114,6 +114,7 @@ def _message_of(record: logging.LogRecord) -> str:
 def run_worker(launch: WorkerLaunch) -> None:
     """The ``multiprocessing.Process`` target of every worker."""
     _restore_default_signals()
+    _lead_own_process_group()
     # Under forkserver the parent is the fork server, which has its own death signal
     # (see forkserver_guard), so the chain reaches the app however it ends.
     die_with_parent(launch.app_pid)
@@ -146,6 +147,16 @@ def run_worker(launch: WorkerLaunch) -> None:
         raise SystemExit(1) from None
     finally:
         capture.stop()
+
+
+def _lead_own_process_group() -> None:
+    """Become a process group leader: whatever the worker starts joins the group.
+
+    Stopping a worker then reaches its children too (``killpg``), and a terminal's
+    Ctrl+C or hang-up goes to the app, which stops workers in order, not to them.
+    """
+    with contextlib.suppress(OSError):
+        os.setpgid(0, 0)
 
 
 def _restore_default_signals() -> None:

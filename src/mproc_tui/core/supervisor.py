@@ -157,6 +157,7 @@ class Supervisor:
         self._lock = threading.RLock()
         self._workers: dict[int, _Worker] = {}
         self._next_id = 1
+        self._process_groups: list[int] = []
         self._closed = False
         # One thread for the whole session: see the module docstring.
         self._spawner = SpawnerThread()
@@ -214,6 +215,8 @@ class Supervisor:
         worker = _Worker(worker_id, spec, process)
         with self._lock:
             self._workers[worker_id] = worker
+            if process.pid is not None:
+                self._process_groups.append(process.pid)  # the worker leads its own group
         self._reaper.watch(worker_id, process.sentinel)
         return worker_id
 
@@ -305,11 +308,11 @@ class Supervisor:
                 if i in self._workers and self._workers[i].exit_code is None
             ]
         for worker in live:
-            _signal_quietly(worker.pid, signal.SIGTERM)
+            _signal_group(worker.pid, signal.SIGTERM)
         _wait_all(live, grace)
         stubborn = [worker for worker in live if not worker.ended.is_set()]
         for worker in stubborn:
-            _signal_quietly(worker.pid, signal.SIGKILL)
+            _signal_group(worker.pid, signal.SIGKILL)
         _wait_all(stubborn, 5.0)
         return StopReport(signalled=len(live), escalated=len(stubborn))
 
@@ -362,6 +365,10 @@ class Supervisor:
         with self._lock:
             worker_ids = list(self._workers)
         report = self.stop(worker_ids, grace)
+        # What the workers started lives on in their process groups, even after a
+        # worker ended or was cleared: nothing of theirs may outlive the app.
+        for group in self._process_groups:
+            _signal_group(group, signal.SIGKILL, worker_alive=False)
         deadline = time.monotonic() + 1.0
         for worker_id in worker_ids:
             self._listener.wait_ended(worker_id, timeout=max(0.0, deadline - time.monotonic()))
@@ -414,8 +421,20 @@ def _start_helper_processes() -> None:
     forkserver.ensure_running()
 
 
-def _signal_quietly(pid: int | None, signal_number: int) -> None:
+def _signal_group(pid: int | None, signal_number: int, worker_alive: bool = True) -> None:
+    """Signal a worker's process group, or a live worker alone if it has none yet.
+
+    A group ID cannot be reused while any member lives, so signalling the group
+    never reaches strangers, even after the worker ended. A bare PID can be reused,
+    so it is signalled only while the worker is known to be alive (not yet reaped).
+    """
     if pid is None:
         return
-    with contextlib.suppress(ProcessLookupError, PermissionError):
-        os.kill(pid, signal_number)
+    try:
+        os.killpg(pid, signal_number)
+    except ProcessLookupError:
+        if worker_alive:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.kill(pid, signal_number)  # not yet its own group leader
+    except PermissionError:
+        pass
