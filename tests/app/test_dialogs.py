@@ -118,6 +118,32 @@ async def test_signalling_with_children_reaches_them() -> None:
         await pilot.press("K")
 
 
+async def test_enter_on_the_daemon_checkbox_spawns_and_space_toggles() -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("N")
+        await wait_for(pilot, lambda: isinstance(app.screen, SpawnScreen), "the spawn form")
+        _fill(app, target="sleeper", args="[30]")
+        app.screen.query_one("#daemon", Checkbox).focus()
+        await pilot.press("space")
+        assert app.screen.query_one("#daemon", Checkbox).value
+        await pilot.press("enter")
+        rows = await wait_rows(pilot, app, 1)
+        assert rows[0]["daemon"] == "yes"
+
+
+async def test_r_on_a_running_worker_stops_it_first() -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("n")
+        first = (await wait_rows(pilot, app, 1))[0]
+        await pilot.press("r")
+        rows = await wait_rows(pilot, app, 2)
+        await wait_state(pilot, app, 0, "exit", "-15 SIGTERM")
+        assert rows[1]["pid"] != first["pid"]
+        await wait_state(pilot, app, 1, "state", "sleeping")
+
+
 async def test_r_restarts_with_the_same_spec_and_keeps_the_old_row() -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:

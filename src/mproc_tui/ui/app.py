@@ -50,7 +50,9 @@ class MprocApp(App[None]):
         Binding("j", "join", "Join", tooltip="Join the selected worker (waits off the UI)"),
         Binding("J", "join_all", "Join all", tooltip="Join every worker"),
         Binding("s", "signal", "Signal…", tooltip="Send any signal to the selected worker"),
-        Binding("r", "restart", "Restart", tooltip="Restart the selected worker (same spec)"),
+        Binding(
+            "r", "restart", "Restart", tooltip="Restart the selected worker: stop it, start anew"
+        ),
         Binding("c", "clear_finished", "Clear", tooltip="Clear finished workers from the table"),
         Binding("question_mark", "help", "Help", key_display="?", tooltip="Show every key"),
         Binding("q", "request_quit", "Quit", tooltip="Quit (asks about running workers)"),
@@ -207,7 +209,9 @@ class MprocApp(App[None]):
 
     @work(thread=True, group="spawn")
     def restart_worker(self, worker_id: int) -> None:
+        """Like process-compose: a running worker is stopped first, then started anew."""
         try:
+            self.supervisor.stop([worker_id], self.options.grace)
             self.supervisor.respawn(worker_id)
         except SupervisorError as error:
             self.call_from_thread(self._warn, str(error))

@@ -12,6 +12,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.suggester import SuggestFromList
+from textual.widget import Widget
 from textual.widgets import Button, Checkbox, Input, Label, Select, Static
 
 from mproc_tui.catalog import BUILT_INS
@@ -30,10 +31,29 @@ from mproc_tui.core.worker_plan import (
 TargetCheck = Callable[[str], None]
 
 
+def _field(label: str, widget: Widget) -> Vertical:
+    """A labelled field: the label stays visible once the field is filled."""
+    return Vertical(Label(label, classes="field-label"), widget, classes="spawn-field")
+
+
+def _start_methods(default: str) -> Select[str]:
+    options = [(method, method) for method in START_METHODS]
+    return Select(options, value=default, allow_blank=False, id="start-method")
+
+
+class SpaceToggleCheckbox(Checkbox, inherit_bindings=False):
+    """Space toggles; Enter is left to the form, where it means "spawn"."""
+
+    BINDINGS = [Binding("space", "toggle_button", "Toggle", show=False)]
+
+
 class SpawnScreen(ModalScreen[WorkerPlan | None]):
     """Target, args, kwargs, name, daemon, count and start method; errors shown inline."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel"),
+        Binding("enter", "submit", "Spawn", show=False),
+    ]
 
     def __init__(self, start_method: str, check_target: TargetCheck) -> None:
         super().__init__()
@@ -43,28 +63,25 @@ class SpawnScreen(ModalScreen[WorkerPlan | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="spawn-dialog"):
             yield Label("Spawn workers", id="spawn-title")
-            yield Select(
-                [(name, name) for name in BUILT_INS], prompt="Built-in targets…", id="built-in"
-            )
-            yield Input(
-                placeholder="package.module:function, path/to/file.py:function or a built-in",
-                suggester=SuggestFromList(BUILT_INS),
-                id="target",
-            )
+            yield Label("Target: a built-in, or type package.module:function / file.py:function")
             with Horizontal(classes="spawn-row"):
-                yield Input(placeholder="args, e.g. [2]", id="args")
-                yield Input(placeholder='kwargs, e.g. {"n": 3}', id="kwargs")
-            with Horizontal(classes="spawn-row"):
-                yield Input(placeholder="name (default Process-N)", id="name")
-                yield Input(value="1", placeholder="count", id="count")
-            with Horizontal(classes="spawn-row"):
-                yield Checkbox("Daemon", id="daemon")
                 yield Select(
-                    [(method, method) for method in START_METHODS],
-                    value=self.start_method,
-                    allow_blank=False,
-                    id="start-method",
+                    [(name, name) for name in BUILT_INS], prompt="Built-ins…", id="built-in"
                 )
+                yield Input(
+                    placeholder="e.g. flood or path/to/file.py:func",
+                    suggester=SuggestFromList(BUILT_INS),
+                    id="target",
+                )
+            with Horizontal(classes="spawn-row"):
+                yield _field("Args (a list)", Input(placeholder="[2]", id="args"))
+                yield _field("Kwargs (a dict)", Input(placeholder='{"n": 3}', id="kwargs"))
+            with Horizontal(classes="spawn-row"):
+                yield _field("Name", Input(placeholder="Process-N", id="name"))
+                yield _field("Count", Input(value="1", id="count"))
+            with Horizontal(classes="spawn-row"):
+                yield _field("Start method", _start_methods(self.start_method))
+                yield _field("Daemon (space)", SpaceToggleCheckbox("daemon", id="daemon"))
             yield Static("", id="spawn-error")
             with Horizontal(id="spawn-buttons"):
                 yield Button("Spawn (Enter)", id="spawn", variant="primary")
@@ -80,7 +97,7 @@ class SpawnScreen(ModalScreen[WorkerPlan | None]):
 
     @on(Input.Submitted)
     @on(Button.Pressed, "#spawn")
-    def _submit(self) -> None:
+    def action_submit(self) -> None:
         try:
             plan = self._plan()
         except PlanError as error:
