@@ -84,9 +84,11 @@ def _config(tmp_path: Path, text: str) -> str:
         ('[[worker]]\ntarget = "sleeper"\nargs = [2\n', "line 3"),
         ('[[worker]]\ntarget = "sleeper"\nreplicas = 2\n', "unknown key 'replicas'"),
         ('[[worker]]\ntarget = "sleeper"\ndaemon = "yes"\n', "'daemon' must be true or false"),
+        ('[[worker]]\ntarget = "nosuch_xyz:run"\n', "line 2: [[worker]] #1: cannot import"),
     ],
 )
 def test_config_errors_on_the_command_line(tmp_path: Path, text: str, message: str) -> None:
+    """(A bad target in a config is named with its file, line and table too.)"""
     result = _run("--no-tui", "--config", _config(tmp_path, text))
     assert result.returncode == 2
     assert len(result.stderr.strip().splitlines()) == 1

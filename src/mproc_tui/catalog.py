@@ -41,7 +41,6 @@ def flood(
     records that span many pipe writes.
     """
     logger = logging.getLogger("flood")
-    padding = "x" * max(0, message_size - 16)
     large_padding = "y" * large_size
     interval = 1.0 / records_per_second if records_per_second > 0 else 0.0
     next_time = time.monotonic()
@@ -50,8 +49,9 @@ def flood(
         number += 1
         if large_every and number % large_every == 0:
             logger.info("record %d %s", number, large_padding)
-        else:
-            logger.info("record %d %s", number, padding)
+        else:  # "record N xxx…", message_size characters in all
+            head = f"record {number} "
+            logger.info("%s%s", head, "x" * max(0, message_size - len(head)))
         if interval:
             next_time += interval
             delay = next_time - time.monotonic()

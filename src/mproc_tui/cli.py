@@ -37,7 +37,7 @@ class OneLineParser(argparse.ArgumentParser):
     """Bad input gets one readable line and exit status 2, not a usage dump."""
 
     def error(self, message: str) -> NoReturn:
-        self.exit(2, f"{self.prog}: error: {message} (see --help)\n")
+        self.exit(2, f"{self.prog}: error: {message}\n")
 
 
 def _checked(
@@ -229,11 +229,16 @@ def _plan_from(arguments: argparse.Namespace) -> tuple[tuple[WorkerPlan, ...], s
         )
         plans = (plan,)
     start_method = arguments.start_method or config_method or "forkserver"
-    for target in dict.fromkeys(plan.spec.target for plan in plans):
+    checked: set[str] = set()
+    for plan in plans:
+        if plan.spec.target in checked:
+            continue
+        checked.add(plan.spec.target)
         try:
-            check_target(target)
+            check_target(plan.spec.target)
         except TargetError as error:
-            raise PlanError(str(error)) from None
+            where = f"{plan.origin}: " if plan.origin else ""
+            raise PlanError(f"{where}{error}") from None
     for plan in plans:
         check_picklable(plan, start_method)
     return plans, start_method

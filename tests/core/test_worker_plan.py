@@ -155,6 +155,30 @@ def test_config_errors_name_the_problem(tmp_path: Path, text: str, message: str)
     assert "workers.toml" in str(caught.value)
 
 
+def test_config_errors_name_their_line(tmp_path: Path) -> None:
+    text = (
+        "start_method = 'spawn'\n"
+        "\n[[worker]]\ntarget = 'sleeper'\n"
+        "\n[[worker]]\ntarget = 'sleeper'\ndaemon = 'yes'\n"
+    )
+    with pytest.raises(PlanError, match=r"workers.toml, line 8: \[\[worker\]\] #2: 'daemon'"):
+        load_config(_config(tmp_path, text))
+    with pytest.raises(PlanError, match=r"line 5: \[\[worker\]\] #1: unknown key 'arg'"):
+        load_config(_config(tmp_path, "\n\n[[worker]]\ntarget = 'x:y'\narg = [2]\n"))
+
+
+def test_a_config_target_remembers_where_it_came_from(tmp_path: Path) -> None:
+    plan = load_config(_config(tmp_path, "[[worker]]\n# comment\ntarget = 'sleeper'\n"))
+    assert plan.workers[0].origin.endswith("workers.toml, line 3: [[worker]] #1")
+
+
+def test_a_binary_config_file_is_named(tmp_path: Path) -> None:
+    path = tmp_path / "workers.toml"
+    path.write_bytes(b"\xff\xfe\x00binary")
+    with pytest.raises(PlanError, match="not a UTF-8 text file"):
+        load_config(path)
+
+
 def test_a_missing_config_file_is_named(tmp_path: Path) -> None:
     with pytest.raises(PlanError, match="cannot read"):
         load_config(tmp_path / "nope.toml")

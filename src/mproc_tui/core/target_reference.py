@@ -19,8 +19,8 @@ def split_reference(reference: str) -> tuple[str, str]:
     where, separator, attribute = reference.rpartition(":")
     if not separator or not where or not attribute:
         raise TargetError(
-            f"target {reference!r} must look like package.module:function "
-            "or path/to/file.py:function"
+            f"target {reference!r} must look like package.module:function, "
+            "path/to/file.py:function, or a built-in name (sleeper, flood, crasher, …)"
         )
     return where, attribute
 

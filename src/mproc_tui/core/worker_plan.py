@@ -10,7 +10,7 @@ import ast
 import pickle
 import re
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +19,8 @@ from mproc_tui.core.target_reference import TargetError, resolve_reference
 
 WORKER_KEYS = ("target", "args", "kwargs", "name", "daemon", "count")
 TOP_LEVEL_KEYS = ("start_method", "worker")
+_WORKER_HEADER = re.compile(r"\s*\[\[\s*worker\s*\]\]")
+_EXAMPLES = {"args": "[2]", "kwargs": '{"n": 3}'}
 
 
 class PlanError(ValueError):
@@ -31,6 +33,7 @@ class WorkerPlan:
 
     spec: WorkerSpec
     count: int = 1
+    origin: str = ""  # where it was described, for messages: "workers.toml, line 7"
 
 
 @dataclass(frozen=True)
@@ -118,6 +121,8 @@ def load_config(path: str | Path) -> LaunchPlan:
         text = location.read_text(encoding="utf-8")
     except OSError as error:
         raise PlanError(f"cannot read {location}: {error.strerror or error}") from None
+    except UnicodeDecodeError:
+        raise PlanError(f"{location} is not a UTF-8 text file") from None
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
@@ -125,45 +130,79 @@ def load_config(path: str | Path) -> LaunchPlan:
     unknown = [key for key in data if key not in TOP_LEVEL_KEYS]
     if unknown:
         raise PlanError(
-            f"{location}: unknown key {unknown[0]!r} (allowed: {', '.join(TOP_LEVEL_KEYS)})"
+            f"{_where(location, text, None, unknown[0])}: unknown key {unknown[0]!r} "
+            f"(allowed: {', '.join(TOP_LEVEL_KEYS)})"
         )
     start_method = None
     if "start_method" in data:
-        start_method = _named(
-            location, "start_method", lambda: check_start_method(data["start_method"])
-        )
+        try:
+            start_method = check_start_method(data["start_method"])
+        except PlanError as error:
+            raise PlanError(f"{_where(location, text, None, 'start_method')}: {error}") from None
     tables = data.get("worker", [])
     if not isinstance(tables, list) or not tables:
         raise PlanError(f"{location}: list at least one [[worker]] table")
     workers = tuple(
-        _worker_from_table(location, index, table) for index, table in enumerate(tables, 1)
+        _worker_from_table(location, text, index, table) for index, table in enumerate(tables, 1)
     )
     return LaunchPlan(workers=workers, start_method=start_method)
 
 
-def _worker_from_table(location: Path, index: int, table: object) -> WorkerPlan:
-    where = f"{location}: [[worker]] #{index}"
+def _worker_from_table(location: Path, text: str, index: int, table: object) -> WorkerPlan:
+    where = _where(location, text, index)
     if not isinstance(table, dict):
         raise PlanError(f"{where} must be a table")
     for key in table:
         if key not in WORKER_KEYS:
-            raise PlanError(f"{where}: unknown key {key!r} (allowed: {', '.join(WORKER_KEYS)})")
+            raise PlanError(
+                f"{_where(location, text, index, key)}: unknown key {key!r} "
+                f"(allowed: {', '.join(WORKER_KEYS)})"
+            )
     if "target" not in table:
         raise PlanError(f"{where}: 'target' is required")
-    target = _typed(where, table, "target", str)
-    args = _typed(where, table, "args", list, [])
-    kwargs = table.get("kwargs", {})
-    if not isinstance(kwargs, dict):
-        raise PlanError(f"{where}: 'kwargs' must be a table, not {_type_name(kwargs)}")
-    name = _typed(where, table, "name", str, None)
-    daemon = _typed(where, table, "daemon", bool, False)
-    count = _typed(where, table, "count", int, 1)
+
+    def typed(key: str, kind: type, default: Any) -> Any:
+        return _typed(_where(location, text, index, key), table, key, kind, default)
+
+    target = typed("target", str, None)
+    args = typed("args", list, [])
+    kwargs = typed("kwargs", dict, {})
+    name = typed("name", str, None)
+    daemon = typed("daemon", bool, False)
+    count = typed("count", int, 1)
+    origin = _where(location, text, index, "target")
     try:
-        return make_plan(
+        plan = make_plan(
             target, tuple(args), _check_kwargs(kwargs), name, daemon, parse_count(count)
         )
     except PlanError as error:
-        raise PlanError(f"{where}: {error}") from None
+        raise PlanError(f"{origin}: {error}") from None
+    return replace(plan, origin=origin)
+
+
+def _where(location: Path, text: str, index: int | None, key: str | None = None) -> str:
+    """``workers.toml, line 7: [[worker]] #2``: the line of ``key`` in that table if found.
+
+    tomllib reports no positions for valid TOML, so the line is looked up in the text:
+    the ``index``-th ``[[worker]]`` header (or the top of the file), then ``key =``.
+    """
+    lines = text.splitlines()
+    start, found = 0, None
+    if index is not None:
+        headers = [n for n, line in enumerate(lines) if _WORKER_HEADER.match(line)]
+        if len(headers) >= index:
+            start = found = headers[index - 1]
+    if key is not None:
+        assignment = re.compile(rf"\s*[\"']?{re.escape(key)}[\"']?\s*=")
+        for number in range(start + (found is not None), len(lines)):
+            if lines[number].lstrip().startswith("["):
+                break
+            if assignment.match(lines[number]):
+                found = number
+                break
+    line = f", line {found + 1}" if found is not None else ""
+    table = f": [[worker]] #{index}" if index is not None else ""
+    return f"{location}{line}{table}"
 
 
 def _typed(where: str, table: dict[str, Any], key: str, kind: type, default: Any = None) -> Any:
@@ -171,13 +210,6 @@ def _typed(where: str, table: dict[str, Any], key: str, kind: type, default: Any
     if key in table and (not isinstance(value, kind) or (kind is int and isinstance(value, bool))):
         raise PlanError(f"{where}: {key!r} must be {_kind_name(kind)}, not {_type_name(value)}")
     return value
-
-
-def _named(location: Path, key: str, check: Any) -> Any:
-    try:
-        return check()
-    except PlanError as error:
-        raise PlanError(f"{location}: {key}: {error}") from None
 
 
 def _toml_problem(error: tomllib.TOMLDecodeError, text: str) -> str:
@@ -196,7 +228,7 @@ def _literal(text: str, what: str) -> Any:
         return ast.literal_eval(text.strip())
     except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
         raise PlanError(
-            f'{what} must be a Python literal, such as [2] or {{"n": 3}}: {text!r}'
+            f"{what} must be a Python literal such as {_EXAMPLES[what]}: {text!r}"
         ) from None
 
 
@@ -210,9 +242,13 @@ def _check_kwargs(value: object) -> dict[str, Any]:
 
 
 def _kind_name(kind: type) -> str:
-    return {str: "a string", list: "a list", bool: "true or false", int: "a whole number"}.get(
-        kind, kind.__name__
-    )
+    return {
+        str: "a string",
+        list: "a list",
+        bool: "true or false",
+        int: "a whole number",
+        dict: "a table",
+    }.get(kind, kind.__name__)
 
 
 def _type_name(value: object) -> str:
