@@ -14,6 +14,7 @@ from mproc_tui.core.log_file import JsonLinesLog
 from mproc_tui.core.supervisor import START_METHODS
 from mproc_tui.core.target_check import check_target
 from mproc_tui.core.target_reference import TargetError
+from mproc_tui.core.text import safe_text
 from mproc_tui.core.worker_plan import (
     PlanError,
     WorkerPlan,
@@ -37,7 +38,8 @@ class OneLineParser(argparse.ArgumentParser):
     """Bad input gets one readable line and exit status 2, not a usage dump."""
 
     def error(self, message: str) -> NoReturn:
-        self.exit(2, f"{self.prog}: error: {message}\n")
+        # safe_text: a message may quote user text (an exception from their module).
+        self.exit(2, f"{self.prog}: error: {safe_text(message)}\n")
 
 
 def _checked(
@@ -155,9 +157,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     arguments = parser.parse_args(argv)
     try:
         plans, start_method = _plan_from(arguments)
-        log_file = JsonLinesLog(arguments.log_file) if arguments.log_file else None
+    except KeyboardInterrupt:
+        return 130
     except PlanError as error:
         parser.error(str(error))
+    try:
+        log_file = JsonLinesLog(arguments.log_file) if arguments.log_file else None
     except OSError as error:
         parser.error(f"cannot open --log-file {arguments.log_file}: {error.strerror or error}")
     if arguments.no_tui:
@@ -211,6 +216,19 @@ def _plan_from(arguments: argparse.Namespace) -> tuple[tuple[WorkerPlan, ...], s
     ]
     if len(chosen) > 1:
         raise PlanError(f"choose one of {' / '.join(chosen)}")
+    stray = [
+        flag
+        for flag, used in (
+            ("--args", arguments.args != "[]"),
+            ("--kwargs", arguments.kwargs != "{}"),
+            ("--name", arguments.name is not None),
+            ("--daemon", arguments.daemon),
+            ("--count", arguments.count != "1"),
+        )
+        if used
+    ]
+    if stray and not arguments.target:
+        raise PlanError(f"{stray[0]} describes a --target worker; give --target SPEC too")
     plans: tuple[WorkerPlan, ...] = ()
     config_method = None
     if arguments.demo:

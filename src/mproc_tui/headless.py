@@ -55,11 +55,18 @@ def run_headless(
         worker_ids: list[int] = []
         for plan in plans:
             for _ in range(plan.count):
+                if interrupted.is_set():
+                    break
                 worker_ids.append(supervisor.spawn(plan.spec))
         statuses = {status.worker_id: status for status in supervisor.poll()}
         waited = [
             worker_id for worker_id in worker_ids if join_daemons or not statuses[worker_id].daemon
         ]
+        if not waited and not interrupted.is_set():
+            print(
+                "mproc-tui: only daemon workers: like Python at exit, they are terminated now",
+                file=sys.stderr,
+            )
         while not interrupted.is_set() and not supervisor.join_many(waited, timeout=0.1):
             pass
         supervisor.stop(supervisor.live_worker_ids(), grace)

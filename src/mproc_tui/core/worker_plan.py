@@ -19,6 +19,8 @@ from mproc_tui.core.target_reference import TargetError, resolve_reference
 
 WORKER_KEYS = ("target", "args", "kwargs", "name", "daemon", "count")
 TOP_LEVEL_KEYS = ("start_method", "worker")
+MAX_COUNT = 1000  # workers of one kind; more is a typo, not a plan (each is a process)
+MAX_CONFIG_BYTES = 1 << 20
 _WORKER_HEADER = re.compile(r"\s*\[\[\s*worker\s*\]\]")
 _EXAMPLES = {"args": "[2]", "kwargs": '{"n": 3}'}
 
@@ -75,6 +77,8 @@ def parse_count(value: object) -> int:
         raise PlanError(f"count must be a whole number of at least 1, not {value!r}") from None
     if count < 1:
         raise PlanError(f"count must be at least 1, not {count}")
+    if count > MAX_COUNT:
+        raise PlanError(f"count must be at most {MAX_COUNT}, not {count}")
     return count
 
 
@@ -118,6 +122,12 @@ def load_config(path: str | Path) -> LaunchPlan:
     """Read a workers file: top-level ``start_method`` and ``[[worker]]`` tables."""
     location = Path(path)
     try:
+        if not location.is_file():
+            raise PlanError(f"cannot read {location}: not a file")
+        if location.stat().st_size > MAX_CONFIG_BYTES:
+            raise PlanError(
+                f"{location} is over {MAX_CONFIG_BYTES // 1024} KiB: not a workers file"
+            )
         text = location.read_text(encoding="utf-8")
     except OSError as error:
         raise PlanError(f"cannot read {location}: {error.strerror or error}") from None
@@ -127,6 +137,8 @@ def load_config(path: str | Path) -> LaunchPlan:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise PlanError(f"{location}: {_toml_problem(error, text)}") from None
+    except (RecursionError, ValueError, MemoryError) as error:  # nesting, huge integers
+        raise PlanError(f"{location}: cannot be read as TOML: {error}") from None
     unknown = [key for key in data if key not in TOP_LEVEL_KEYS]
     if unknown:
         raise PlanError(
@@ -226,7 +238,7 @@ def _toml_problem(error: tomllib.TOMLDecodeError, text: str) -> str:
 def _literal(text: str, what: str) -> Any:
     try:
         return ast.literal_eval(text.strip())
-    except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
+    except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError, OverflowError):
         raise PlanError(
             f"{what} must be a Python literal such as {_EXAMPLES[what]}: {text!r}"
         ) from None
