@@ -209,3 +209,11 @@ def test_ctrl_c_terminates_the_workers_of_no_tui() -> None:
     finally:
         if process.poll() is None:
             process.kill()
+
+
+def test_a_log_file_that_fails_never_silences_the_records() -> None:
+    result = _run("--no-tui", "--target", "sleeper", "--args", "[0.1]", "--log-file", "/dev/full")
+    assert result.returncode == 0
+    assert "Process-1: start" in result.stdout and "Process-1: end" in result.stdout
+    assert result.stderr.count("\n") == 1
+    assert "writing stopped" in result.stderr

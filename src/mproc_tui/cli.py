@@ -162,7 +162,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except PlanError as error:
         parser.error(str(error))
     try:
-        log_file = JsonLinesLog(arguments.log_file) if arguments.log_file else None
+        log_file = (
+            JsonLinesLog(arguments.log_file, on_error=_print_error) if arguments.log_file else None
+        )
     except OSError as error:
         parser.error(f"cannot open --log-file {arguments.log_file}: {error.strerror or error}")
     if arguments.no_tui:
@@ -197,10 +199,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         workers=plans,
     )
     try:
-        return run_app(MprocApp(options, log_sink=log_file))
+        return run_app(MprocApp(options, log_file=log_file))
     finally:
         if log_file is not None:
             log_file.close()
+
+
+def _print_error(message: str) -> None:
+    print(f"mproc-tui: {safe_text(message)}", file=sys.stderr)
 
 
 def _plan_from(arguments: argparse.Namespace) -> tuple[tuple[WorkerPlan, ...], str]:

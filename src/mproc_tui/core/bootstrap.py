@@ -128,6 +128,10 @@ def run_worker(launch: WorkerLaunch) -> None:
     capture = OutputCapture(handler)
     capture.start()
     try:
+        # A module next to where the user started mproc-tui imports, as with
+        # ``python -m``; the target check sees the same path.
+        if os.getcwd() not in sys.path:
+            sys.path.insert(0, os.getcwd())
         target = load_target(launch.target)
         target(*launch.args, **launch.kwargs)
     except SystemExit as exit_request:

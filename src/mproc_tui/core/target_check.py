@@ -2,19 +2,22 @@
 
 Importing the user's module is the only way to know that it imports and that the
 function exists, but import-time code may configure logging, start threads or
-print: so the check runs in a short-lived Python process of its own.
+processes, or print: so the check runs in a short-lived Python process of its own,
+in its own session, with the same import path a worker gets (see bootstrap).
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import signal
 import subprocess
 import sys
+import tempfile
 
 from mproc_tui.core.target_reference import TargetError, absolute_reference, load_target
 
-_MARKER = "mproc-tui-check:"
 CHECK_TIMEOUT = 20.0
 _CHECKER = "from mproc_tui.core.target_check import main; main()"
 
@@ -22,43 +25,49 @@ _CHECKER = "from mproc_tui.core.target_check import main; main()"
 def check_target(reference: str) -> None:
     """Raise ``TargetError`` with a readable message if the target cannot be called."""
     absolute = absolute_reference(reference)
-    try:
-        result = subprocess.run(
-            [
-                sys.executable,
-                "-c",
-                "from mproc_tui.core.target_check import main; main()",
-                absolute,
-            ],
-            capture_output=True,
-            text=True,
-            timeout=CHECK_TIMEOUT,
-            stdin=subprocess.DEVNULL,
-            cwd=os.getcwd(),
-            check=False,
-        )
-    except subprocess.TimeoutExpired:
-        raise TargetError(
-            f"checking {reference!r} took over {CHECK_TIMEOUT:g} s (does importing it block?)"
-        ) from None
-    for line in reversed(result.stdout.splitlines()):
-        if line.startswith(_MARKER):
-            error = json.loads(line[len(_MARKER) :])
-            if error:
-                raise TargetError(error)
-            return
-    raise TargetError(f"checking {reference!r} ended the checker (exit {result.returncode})")
+    with tempfile.NamedTemporaryFile("r", suffix=".json", encoding="utf-8") as verdict:
+        try:
+            # The verdict comes back in a file, not on stdout: a process the module
+            # starts at import time may hold stdout open long after the checker ends.
+            checker = subprocess.Popen(
+                [sys.executable, "-P", "-c", _CHECKER, absolute, verdict.name],
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                start_new_session=True,
+            )
+        except OSError as error:
+            raise TargetError(f"cannot check {reference!r}: {error}") from None
+        try:
+            checker.wait(CHECK_TIMEOUT)
+        except subprocess.TimeoutExpired:
+            raise TargetError(
+                f"checking {reference!r} took over {CHECK_TIMEOUT:g} s (does importing it block?)"
+            ) from None
+        finally:
+            # Whatever the import started dies with the checker's session.
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(checker.pid, signal.SIGKILL)
+            checker.wait()
+        text = verdict.read()
+    if not text:
+        raise TargetError(f"checking {reference!r} ended the checker (exit {checker.returncode})")
+    error = json.loads(text)
+    if error:
+        raise TargetError(error)
 
 
 def main() -> None:
-    """In the checking process: load the target and report, on one marked line."""
+    """In the checking process: load the target and write the verdict."""
+    target, verdict = sys.argv[1], sys.argv[2]
     error: str | None = None
     try:
-        load_target(sys.argv[1])
+        sys.path.insert(0, os.getcwd())  # as in every worker
+        load_target(target)
     except TargetError as problem:
         error = str(problem)
     except BaseException as problem:
         error = f"{type(problem).__name__}: {problem}"
-    sys.stdout.write(f"\n{_MARKER}{json.dumps(error)}\n")
-    sys.stdout.flush()
+    with open(verdict, "w", encoding="utf-8") as file:
+        json.dump(error, file)
     os._exit(0)  # no atexit hooks or threads of the user's module

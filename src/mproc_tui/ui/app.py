@@ -14,8 +14,7 @@ from textual.binding import Binding, BindingType
 from textual.widgets import Footer, Header, Static
 
 from mproc_tui.core.exit_watchdog import exit_after
-from mproc_tui.core.listener import BatchCallback as LogSink
-from mproc_tui.core.log_file import fan_out
+from mproc_tui.core.log_file import JsonLinesLog, fan_out
 from mproc_tui.core.mailbox import BatchMailbox
 from mproc_tui.core.rows import take_snapshot
 from mproc_tui.core.sampler import Sampler
@@ -59,16 +58,21 @@ class MprocApp(App[None]):
         Binding("ctrl+q", "request_quit", "Quit", show=False, priority=True, tooltip="Quit"),
     ]
 
-    def __init__(self, options: AppOptions | None = None, log_sink: LogSink | None = None) -> None:
+    def __init__(
+        self, options: AppOptions | None = None, log_file: JsonLinesLog | None = None
+    ) -> None:
         super().__init__()
         self.options = options or AppOptions()
         self.mailbox = BatchMailbox(self._logs_waiting, limit=self.options.max_log_lines)
         self.supervisor = Supervisor(
-            self.mailbox if log_sink is None else fan_out(log_sink, self.mailbox),
+            self.mailbox if log_file is None else fan_out(log_file, self.mailbox),
             start_method=self.options.start_method,
             level=self.options.level,
             on_change=lambda: self.post_message(RefreshRequested()),
         )
+        if log_file is not None:
+            # In the TUI, stderr is the screen: a failing log file says so as a toast.
+            log_file.on_error = lambda message: self.call_from_thread(self._warn, message)
         self.sampler = Sampler()
         self._sample_lock = threading.Lock()
         self._sample_queued = False
