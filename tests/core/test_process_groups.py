@@ -59,3 +59,17 @@ def test_shutdown_takes_the_children_of_a_worker_killed_alone(
     supervisor.clear_finished()  # ...and forgotten by the table
     supervisor.shutdown(grace=1.0)
     assert _gone(children)  # but not by the app
+
+
+def test_a_killed_worker_is_seen_dead_though_its_children_live(
+    make_supervisor: MakeSupervisor, collector: Collector, start_method: str
+) -> None:
+    """Under fork and spawn the children hold the worker's sentinel pipe open."""
+    supervisor = make_supervisor(start_method)
+    worker = supervisor.spawn(CHILDREN)
+    children = _children_of(supervisor, collector, worker)
+    supervisor.kill(worker)
+    assert supervisor.join(worker, timeout=5) == -signal.SIGKILL
+    assert all(child.is_running() for child in children)
+    supervisor.shutdown(grace=1.0)
+    assert _gone(children)

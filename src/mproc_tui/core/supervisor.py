@@ -102,6 +102,8 @@ class _Worker:
         self.exit_code: int | None = None
         self.join_requested = False
         self.ended = threading.Event()  # set by the reaper, once
+        self.create_time = _create_time(self.pid)  # tells our PID from a reused one
+        self.exit_watch: int | None = None  # a pidfd the reaper waits on, closed when reaped
 
     def status(self) -> WorkerStatus:
         if self.join_requested:
@@ -157,7 +159,7 @@ class Supervisor:
         self._lock = threading.RLock()
         self._workers: dict[int, _Worker] = {}
         self._next_id = 1
-        self._process_groups: list[int] = []
+        self._process_groups: list[tuple[int, float | None]] = []
         self._closed = False
         # One thread for the whole session: see the module docstring.
         self._spawner = SpawnerThread()
@@ -215,9 +217,12 @@ class Supervisor:
         worker = _Worker(worker_id, spec, process)
         with self._lock:
             self._workers[worker_id] = worker
-            if process.pid is not None:
-                self._process_groups.append(process.pid)  # the worker leads its own group
-        self._reaper.watch(worker_id, process.sentinel)
+            if process.pid is not None:  # the worker leads its own group
+                self._process_groups.append((process.pid, worker.create_time))
+        worker.exit_watch = (
+            _pidfd(process.pid) if context.get_start_method() != "forkserver" else None
+        )
+        self._reaper.watch(worker_id, worker.exit_watch or process.sentinel)
         return worker_id
 
     def _reap(self, worker_id: int) -> None:
@@ -230,6 +235,9 @@ class Supervisor:
         with self._lock:
             worker.exit_code = exit_code
             worker.ended_at = time.time()
+            if worker.exit_watch is not None:
+                os.close(worker.exit_watch)
+                worker.exit_watch = None
         worker.ended.set()
         if self._on_change is not None:
             self._on_change()
@@ -245,7 +253,7 @@ class Supervisor:
             worker = self._get(worker_id)
             if worker.exit_code is not None or worker.pid is None:
                 raise SupervisorError(f"{worker.name} has already exited")
-            children = _descendants(worker.pid, worker.started_at) if with_children else []
+            children = _descendants(worker.pid, worker.create_time) if with_children else []
             try:
                 os.kill(worker.pid, signal_number)
             except ProcessLookupError:
@@ -367,8 +375,9 @@ class Supervisor:
         report = self.stop(worker_ids, grace)
         # What the workers started lives on in their process groups, even after a
         # worker ended or was cleared: nothing of theirs may outlive the app.
-        for group in self._process_groups:
-            _signal_group(group, signal.SIGKILL, worker_alive=False)
+        for group, create_time in self._process_groups:
+            if _create_time(group) in (None, create_time):  # else the number was reused
+                _signal_group(group, signal.SIGKILL, worker_alive=False)
         deadline = time.monotonic() + 1.0
         for worker_id in worker_ids:
             self._listener.wait_ended(worker_id, timeout=max(0.0, deadline - time.monotonic()))
@@ -385,15 +394,39 @@ class Supervisor:
             raise SupervisorError(f"no worker with id {worker_id}") from None
 
 
-def _descendants(pid: int, started_at: float) -> list[psutil.Process]:
+def _descendants(pid: int, create_time: float | None) -> list[psutil.Process]:
     """Processes a worker started (recursively), if the PID is still the worker's."""
     try:
         process = psutil.Process(pid)
-        if process.create_time() < started_at - 1.0:
+        if create_time is None or process.create_time() != create_time:
             return []
         return process.children(recursive=True)
     except psutil.Error:
         return []
+
+
+def _create_time(pid: int | None) -> float | None:
+    """When ``pid`` was created, or None if no such process (or it cannot be read)."""
+    if pid is None:
+        return None
+    try:
+        return psutil.Process(pid).create_time()
+    except psutil.Error:
+        return None
+
+
+def _pidfd(pid: int | None) -> int | None:
+    """A file descriptor that becomes readable when the process exits (Linux 5.3+).
+
+    A fork or spawn worker's sentinel pipe stays open while any process it started
+    lives, so a killed worker would look alive; a pidfd follows the process itself.
+    """
+    if pid is None or not hasattr(os, "pidfd_open"):
+        return None
+    try:
+        return os.pidfd_open(pid)
+    except OSError:
+        return None
 
 
 def _wait_all(workers: Iterable[_Worker], timeout: float | None) -> bool:

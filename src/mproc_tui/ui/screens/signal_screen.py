@@ -14,6 +14,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Checkbox, Label, OptionList
 from textual.widgets.option_list import Option
 
+from mproc_tui.core.text import safe_text
+
 SIGNALS: tuple[tuple[signal.Signals, str], ...] = (
     (signal.SIGTERM, "ask it to end"),
     (signal.SIGKILL, "end it now; it cannot refuse"),
@@ -44,7 +46,8 @@ class SignalScreen(ModalScreen[SignalChoice | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="signal-dialog"):
-            yield Label(Text(f"Send a signal to {self.worker_name}"), id="signal-title")
+            title = Text(f"Send a signal to {safe_text(self.worker_name)}")
+            yield Label(title, id="signal-title")
             yield OptionList(
                 *(
                     Option(Text(f"{number.name[3:]:<5} {meaning}"), id=number.name)

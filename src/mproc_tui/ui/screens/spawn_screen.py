@@ -18,6 +18,7 @@ from textual.widgets import Button, Checkbox, Input, Label, Select, Static
 from mproc_tui.catalog import BUILT_INS
 from mproc_tui.core.supervisor import START_METHODS
 from mproc_tui.core.target_reference import TargetError
+from mproc_tui.core.text import safe_text
 from mproc_tui.core.worker_plan import (
     PlanError,
     WorkerPlan,
@@ -141,4 +142,4 @@ class SpawnScreen(ModalScreen[WorkerPlan | None]):
         self.app.call_from_thread(self.dismiss, plan)
 
     def _show_error(self, message: str, style: str = "bold red") -> None:
-        self.query_one("#spawn-error", Static).update(Text(message, style=style))
+        self.query_one("#spawn-error", Static).update(Text(safe_text(message), style=style))
