@@ -258,6 +258,10 @@ class Supervisor:
                 os.kill(worker.pid, signal_number)
             except ProcessLookupError:
                 raise SupervisorError(f"{worker.name} has already exited") from None
+            if with_children:
+                # The group also holds children whose parent (a middle process) is gone.
+                with contextlib.suppress(ProcessLookupError, PermissionError):
+                    os.killpg(worker.pid, signal_number)
         signalled = 1
         for child in children:
             try:
