@@ -43,12 +43,12 @@ class MprocApp(App[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("n", "spawn", "Spawn", tooltip="Spawn a worker (the built-in sleeper)"),
         Binding("d", "spawn_daemon", "Daemon", tooltip="Spawn a daemon worker"),
-        Binding("N", "spawn_dialog", "New…", tooltip="Spawn workers of your choice (a form)"),
+        Binding("N", "spawn_dialog", "Form", tooltip="Spawn workers of your choice (a form)"),
         Binding("k", "terminate", "Term", tooltip="Terminate the selected worker (SIGTERM)"),
         Binding("K", "kill", "Kill", tooltip="Kill the selected worker (SIGKILL)"),
         Binding("j", "join", "Join", tooltip="Join the selected worker (waits off the UI)"),
         Binding("J", "join_all", "Join all", tooltip="Join every worker"),
-        Binding("s", "signal", "Signal…", tooltip="Send any signal to the selected worker"),
+        Binding("s", "signal", "Signal", tooltip="Send any signal to the selected worker"),
         Binding(
             "r", "restart", "Restart", tooltip="Restart the selected worker: stop it, start anew"
         ),
@@ -90,7 +90,7 @@ class MprocApp(App[None]):
             id="empty-hint",
         )
         yield LogPane(max_lines=self.options.max_log_lines, id="logs")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         # Held, not queried later: App.query_one searches the *active* screen, which is
