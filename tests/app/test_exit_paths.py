@@ -6,11 +6,22 @@ import signal
 import sys
 import time
 
+import psutil
 import pytest
 
 from tests.support.pty_app import SUPPORT, PtyApp, alive, app_command
 
 ENDINGS = ["q", "SIGINT", "SIGTERM", "SIGHUP", "exception", "SIGKILL"]
+
+
+def assert_nothing_outlives(app: PtyApp, everything: list[psutil.Process]) -> None:
+    """The app has ended, and 2 s later none of the processes it had is alive."""
+    app.wait_exit(timeout=20)
+    deadline = time.monotonic() + 2.0
+    while alive(everything) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    survivors = alive(everything)
+    assert not survivors, [(p.pid, p.cmdline()) for p in survivors]
 
 
 def _end(app: PtyApp, how: str) -> None:
@@ -37,12 +48,7 @@ def test_no_worker_outlives_the_app(how: str) -> None:
         app.wait_workers(3)
         everything = app.descendants()
         _end(app, how)
-        app.wait_exit(timeout=20)
-        deadline = time.monotonic() + 2.0
-        while alive(everything) and time.monotonic() < deadline:
-            time.sleep(0.05)
-        survivors = alive(everything)
-        assert not survivors, [(p.pid, p.cmdline()) for p in survivors]
+        assert_nothing_outlives(app, everything)
     finally:
         app.close()
 
@@ -56,11 +62,7 @@ def test_sigkill_of_the_app_takes_its_workers_under_every_start_method(start_met
         app.wait_workers(2)
         everything = app.descendants()
         app.process.kill()
-        app.wait_exit(timeout=10)
-        deadline = time.monotonic() + 2.0
-        while alive(everything) and time.monotonic() < deadline:
-            time.sleep(0.05)
-        assert not alive(everything)
+        assert_nothing_outlives(app, everything)
     finally:
         app.close()
 
@@ -109,11 +111,6 @@ def test_the_workers_own_children_do_not_outlive_the_app(how: str) -> None:
         everything = app.descendants()
         assert len(everything) >= 8
         _end(app, how)
-        app.wait_exit(timeout=20)
-        deadline = time.monotonic() + 2.0
-        while alive(everything) and time.monotonic() < deadline:
-            time.sleep(0.05)
-        survivors = alive(everything)
-        assert not survivors, [(p.pid, p.cmdline()) for p in survivors]
+        assert_nothing_outlives(app, everything)
     finally:
         app.close()
