@@ -42,8 +42,8 @@ def style_line(line: str, first_line: bool) -> Text:
     return text
 
 
-def _line_text(entry: LogEntry, part: int) -> str:
-    lines = format_log_lines(entry)
+def _line_text(record: tuple[object, ...], part: int) -> str:
+    lines = format_log_lines(LogEntry._make(record))
     return lines[part] if part < len(lines) else ""  # a malformed record has one line
 
 
@@ -61,8 +61,11 @@ class LogPane(ScrollView, can_focus=True):
     def __init__(self, max_lines: int, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.max_lines = max_lines
-        # One item per display line: the record and which of its lines this is.
-        self._lines: deque[tuple[LogEntry, int]] = deque(maxlen=max_lines)
+        # One item per display line: the record's fields and which of its lines this is.
+        # Plain tuples, not LogEntry: CPython's GC stops tracking an exact tuple of
+        # plain values, never a tuple subclass, and 10,000 tracked records made full
+        # collections frequent and long (worst event-loop lag 300 ms under a flood).
+        self._lines: deque[tuple[tuple[object, ...], int]] = deque(maxlen=max_lines)
         self._appended = 0  # lines ever added; gives each line a stable number
         self._width = 0
         self._strips: LRUCache[int, Strip] = LRUCache(1024)
@@ -84,11 +87,12 @@ class LogPane(ScrollView, can_focus=True):
         added = 0
         for entry in entries:
             count = display_line_count(entry)
+            record = tuple(entry)
             if count == 1:
-                lines.append((entry, 0))
+                lines.append((record, 0))
                 width = max(width, len(entry.message) + len(entry.process_name))
             else:
-                lines.extend((entry, index) for index in range(count))
+                lines.extend((record, index) for index in range(count))
                 longest = max(len(part) for part in format_log_lines(entry))
                 width = max(width, longest - LOG_PREFIX_WIDTH)
             added += count
