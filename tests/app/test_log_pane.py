@@ -26,3 +26,23 @@ async def test_buffer_is_bounded_and_the_pane_follows_the_newest_line() -> None:
         pane = app.query_one(LogPane)
         await wait_for(pilot, lambda: pane.is_vertical_scroll_end, "the pane to show the newest")
         assert pane.scroll_y > 0
+
+
+async def test_scrolling_up_pauses_counts_new_lines_and_f_resumes() -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        flood = {"records_per_second": 200, "message_size": 20}
+        app.spawn_workers([WorkerSpec(target="mproc_tui.catalog:flood", kwargs=flood)])
+        pane = app.query_one(LogPane)
+        await wait_for(pilot, lambda: pane.line_count > 100, "a screenful of lines")
+        pane.scroll_home(animate=False)
+        await wait_for(pilot, lambda: pane.unseen > 20, "new lines counted while paused")
+        assert "paused" in str(pane.border_title)
+        top = pane.scroll_y
+        await pilot.pause(0.3)
+        assert pane.scroll_y == top  # paused: the reader's place is kept
+        await pilot.press("f")
+        await wait_for(pilot, lambda: pane.is_vertical_scroll_end, "following again")
+        assert pane.unseen == 0 and pane.border_title == "Logs"
+        await pilot.pause(0.3)
+        assert pane.is_vertical_scroll_end  # and it keeps following

@@ -67,6 +67,7 @@ class MprocApp(App[None]):
             "r", "restart", "Restart", tooltip="Restart the selected worker: stop it, start anew"
         ),
         Binding("c", "clear_finished", "Clear", tooltip="Clear finished workers from the table"),
+        Binding("f", "follow_logs", "Follow", show=False, tooltip="Log pane: follow new lines"),
         Binding("question_mark", "help", "Help", key_display="?", tooltip="Show every key"),
         Binding("q", "request_quit", "Quit", tooltip="Quit (asks about running workers)"),
         Binding("ctrl+q", "request_quit", "Quit", show=False, priority=True, tooltip="Quit"),
@@ -114,7 +115,6 @@ class MprocApp(App[None]):
         self.log_pane = self.query_one(LogPane)
         self.empty_hint = self.query_one("#empty-hint", Static)
         self.worker_table.border_title = "Workers"
-        self.log_pane.border_title = "Logs"
         self.set_interval(self.options.refresh, self.refresh_workers)
         if not self.is_headless:
             loop = asyncio.get_running_loop()
@@ -288,6 +288,9 @@ class MprocApp(App[None]):
         if removed:
             self.notify(f"Cleared {plural(len(removed), 'finished worker')}.", timeout=2)
         self.post_message(RefreshRequested())
+
+    def action_follow_logs(self) -> None:
+        self.log_pane.follow()
 
     def action_help(self) -> None:
         bindings = [b for b in self.BINDINGS if isinstance(b, Binding)]

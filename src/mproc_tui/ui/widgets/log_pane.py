@@ -12,6 +12,7 @@ from collections import deque
 from collections.abc import Iterable
 
 from rich.text import Text
+from textual.binding import Binding
 from textual.cache import LRUCache
 from textual.geometry import Size
 from textual.scroll_view import ScrollView
@@ -48,7 +49,13 @@ def _line_text(record: tuple[object, ...], part: int) -> str:
 
 
 class LogPane(ScrollView, can_focus=True):
-    """Follows new lines while at the bottom; keeps the newest ``max_lines`` lines."""
+    """Follows new lines while at the bottom; keeps the newest ``max_lines`` lines.
+
+    Scrolling up pauses following (the title counts what arrives meanwhile);
+    reaching the bottom again, End or f resumes it.
+    """
+
+    BINDINGS = [Binding("end", "follow", "Follow", show=False)]
 
     DEFAULT_CSS = """
     LogPane {
@@ -70,6 +77,10 @@ class LogPane(ScrollView, can_focus=True):
         self._width = 0
         self._strips: LRUCache[int, Strip] = LRUCache(1024)
         self._scroll_pending = False
+        self.unseen = 0  # lines that arrived while the user was reading further up
+
+    def on_mount(self) -> None:
+        self._show_follow_state()
 
     @property
     def line_count(self) -> int:
@@ -102,11 +113,36 @@ class LogPane(ScrollView, can_focus=True):
         self._width = width
         self.virtual_size = Size(width + LOG_PREFIX_WIDTH + 12, len(lines))
         self.refresh()
+        if not following:
+            self.unseen += added
+            self._show_follow_state()
         if following and not self._scroll_pending:
             # Scroll once the new size is laid out; an immediate scroll lands short of
             # the end, after which the pane would stop following.
             self._scroll_pending = True
             self.call_after_refresh(self._scroll_to_newest, 5)
+
+    def action_follow(self) -> None:
+        self.follow()
+
+    def follow(self) -> None:
+        """Jump to the newest line and keep following (End or f)."""
+        self.unseen = 0
+        self._show_follow_state()
+        self._scroll_pending = True
+        self.call_after_refresh(self._scroll_to_newest, 5)
+
+    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
+        super().watch_scroll_y(old_value, new_value)
+        if self.unseen and self.is_vertical_scroll_end:  # the reader caught up
+            self.unseen = 0
+            self._show_follow_state()
+
+    def _show_follow_state(self) -> None:
+        if self.unseen:
+            self.border_title = f"Logs — paused, {self.unseen:,} new lines below (End or f)"
+        else:
+            self.border_title = "Logs"
 
     def _scroll_to_newest(self, tries: int) -> None:
         self.scroll_end(animate=False, immediate=True, x_axis=False)
