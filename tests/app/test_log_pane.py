@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from mproc_tui.core.supervisor import WorkerSpec
 from mproc_tui.ui.widgets.log_pane import LogPane
-from tests.app.helpers import SIZE, log_lines, make_app, wait_for
+from tests.app.helpers import SIZE, log_lines, make_app, table_rows, wait_for, wait_rows
 
 
 async def test_buffer_is_bounded_and_the_pane_follows_the_newest_line() -> None:
@@ -46,3 +46,31 @@ async def test_scrolling_up_pauses_counts_new_lines_and_f_resumes() -> None:
         assert pane.unseen == 0 and pane.border_title == "Logs"
         await pilot.pause(0.3)
         assert pane.is_vertical_scroll_end  # and it keeps following
+
+
+async def test_level_keys_and_l_filter_the_pane_and_say_so_in_its_title() -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        app.spawn_workers(
+            [
+                WorkerSpec(target="mproc_tui.catalog:sleeper", args=(30,)),  # DEBUG start
+                WorkerSpec(target="mproc_tui.catalog:crasher", args=(0.2,)),  # INFO, ERROR
+            ]
+        )
+        pane = app.query_one(LogPane)
+        await wait_for(pilot, lambda: any("uncaught" in line for line in pane.lines), "crash")
+        await pilot.press("4")  # ERROR and above
+        await wait_for(pilot, lambda: "level ≥ ERROR" in str(pane.border_title), "the title")
+        assert pane.lines and all(" ERROR " in line or line.startswith(" ") for line in pane.lines)
+        await pilot.press("1")  # everything again
+        await wait_for(pilot, lambda: any(" DEBUG " in line for line in pane.lines), "DEBUG")
+        assert str(pane.border_title) == "Logs"
+
+        await wait_rows(pilot, app, 2)  # the first row (the sleeper) is selected
+        sleeper = table_rows(app)[0]["name"]
+        await pilot.press("l")
+        await wait_for(pilot, lambda: f"{sleeper} only" in str(pane.border_title), "title")
+        assert pane.lines and all(f"{sleeper}: " in line for line in pane.lines)
+        await pilot.press("l")
+        await wait_for(pilot, lambda: str(pane.border_title) == "Logs", "no filter")
+        assert any("crasher" in line or "crashing" in line for line in pane.lines)

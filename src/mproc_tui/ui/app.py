@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import logging
 import signal
 import threading
+from dataclasses import replace
 from pathlib import Path
 from typing import ClassVar
 
@@ -32,6 +34,7 @@ from mproc_tui.ui.screens.spawn_screen import SpawnScreen
 from mproc_tui.ui.widgets.log_pane import LogPane
 from mproc_tui.ui.widgets.worker_table import WorkerTable
 
+LEVELS = (logging.DEBUG, logging.INFO, logging.WARNING, logging.ERROR, logging.CRITICAL)
 EXIT_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 
 
@@ -68,6 +71,17 @@ class MprocApp(App[None]):
         ),
         Binding("c", "clear_finished", "Clear", tooltip="Clear finished workers from the table"),
         Binding("f", "follow_logs", "Follow", show=False, tooltip="Log pane: follow new lines"),
+        Binding("l", "filter_worker", "Only", show=False, tooltip="Log pane: selected worker only"),
+        *(
+            Binding(
+                str(number),
+                f"min_level({level})",
+                logging.getLevelName(level),
+                show=False,
+                tooltip=f"Log pane: {logging.getLevelName(level)} and above",
+            )
+            for number, level in enumerate(LEVELS, 1)
+        ),
         Binding("question_mark", "help", "Help", key_display="?", tooltip="Show every key"),
         Binding("q", "request_quit", "Quit", tooltip="Quit (asks about running workers)"),
         Binding("ctrl+q", "request_quit", "Quit", show=False, priority=True, tooltip="Quit"),
@@ -291,6 +305,20 @@ class MprocApp(App[None]):
 
     def action_follow_logs(self) -> None:
         self.log_pane.follow()
+
+    def action_min_level(self, level: int) -> None:
+        self.log_pane.set_filter(replace(self.log_pane.filter, min_level=level))
+
+    def action_filter_worker(self) -> None:
+        """l: the selected worker's lines only; again: everyone's."""
+        current = self.log_pane.filter
+        if current.worker_id is not None:
+            self.log_pane.set_filter(replace(current, worker_id=None, worker_name=""))
+            return
+        worker_id = self._selected()
+        if worker_id is not None:
+            name = self.supervisor.status(worker_id).name
+            self.log_pane.set_filter(replace(current, worker_id=worker_id, worker_name=name))
 
     def action_help(self) -> None:
         bindings = [b for b in self.BINDINGS if isinstance(b, Binding)]

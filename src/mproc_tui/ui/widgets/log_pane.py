@@ -8,8 +8,10 @@ event loop stays free for keys.
 
 from __future__ import annotations
 
+import logging
 from collections import deque
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from rich.text import Text
 from textual.binding import Binding
@@ -19,7 +21,12 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from mproc_tui.core.records import LogEntry
-from mproc_tui.core.text import LOG_PREFIX_WIDTH, display_line_count, format_log_lines
+from mproc_tui.core.text import (
+    LOG_PREFIX_WIDTH,
+    display_line_count,
+    format_log_lines,
+    safe_text,
+)
 
 _LEVEL_START = 13  # after "HH:MM:SS.mmm "
 _LEVEL_STYLES = {
@@ -41,6 +48,34 @@ def style_line(line: str, first_line: bool) -> Text:
             text.stylize("dim", 0, _LEVEL_START - 1)
             text.stylize(style, _LEVEL_START, _LEVEL_START + len(level))
     return text
+
+
+@dataclass(frozen=True)
+class LogFilter:
+    """Which lines the pane shows: a minimum level and, optionally, one worker."""
+
+    min_level: int = 0
+    worker_id: int | None = None
+    worker_name: str = ""
+
+    @property
+    def active(self) -> bool:
+        return self.min_level > logging.DEBUG or self.worker_id is not None
+
+    def keeps(self, record: tuple[object, ...]) -> bool:
+        # record is a LogEntry as a plain tuple: [0] worker_id, [2] level
+        level = record[2]
+        return (not isinstance(level, int) or level >= self.min_level) and (
+            self.worker_id is None or record[0] == self.worker_id
+        )
+
+    def describe(self) -> list[str]:
+        shown = []
+        if self.min_level > logging.DEBUG:
+            shown.append(f"level ≥ {logging.getLevelName(self.min_level)}")
+        if self.worker_id is not None:
+            shown.append(f"{safe_text(self.worker_name)} only")
+        return shown
 
 
 def _line_text(record: tuple[object, ...], part: int) -> str:
@@ -72,8 +107,10 @@ class LogPane(ScrollView, can_focus=True):
         # Plain tuples, not LogEntry: CPython's GC stops tracking an exact tuple of
         # plain values, never a tuple subclass, and 10,000 tracked records made full
         # collections frequent and long (worst event-loop lag 300 ms under a flood).
-        self._lines: deque[tuple[tuple[object, ...], int]] = deque(maxlen=max_lines)
-        self._appended = 0  # lines ever added; gives each line a stable number
+        self._all: deque[tuple[tuple[object, ...], int]] = deque(maxlen=max_lines)
+        self._lines = self._all  # what is shown: all lines, or those the filter keeps
+        self._appended = 0  # lines ever shown; gives each shown line a stable number
+        self.filter = LogFilter()
         self._width = 0
         self._strips: LRUCache[int, Strip] = LRUCache(1024)
         self._scroll_pending = False
@@ -93,17 +130,22 @@ class LogPane(ScrollView, can_focus=True):
 
     def add_entries(self, entries: Iterable[LogEntry]) -> None:
         following = self._scroll_pending or self.is_vertical_scroll_end
-        lines = self._lines
+        lines, everything, keep = self._lines, self._all, self.filter.keeps
+        filtered = lines is not everything
         width = self._width
         added = 0
         for entry in entries:
             count = display_line_count(entry)
             record = tuple(entry)
+            items = [(record, 0)] if count == 1 else [(record, i) for i in range(count)]
+            everything.extend(items)
+            if filtered:
+                if not keep(record):
+                    continue
+                lines.extend(items)
             if count == 1:
-                lines.append((record, 0))
                 width = max(width, len(entry.message) + len(entry.process_name))
             else:
-                lines.extend((record, index) for index in range(count))
                 longest = max(len(part) for part in format_log_lines(entry))
                 width = max(width, longest - LOG_PREFIX_WIDTH)
             added += count
@@ -138,11 +180,26 @@ class LogPane(ScrollView, can_focus=True):
             self.unseen = 0
             self._show_follow_state()
 
-    def _show_follow_state(self) -> None:
-        if self.unseen:
-            self.border_title = f"Logs — paused, {self.unseen:,} new lines below (End or f)"
+    def set_filter(self, log_filter: LogFilter) -> None:
+        """Show only the lines the filter keeps (all of them: ``LogFilter()``)."""
+        self.filter = log_filter
+        if log_filter.active:
+            self._lines = deque(
+                (item for item in self._all if log_filter.keeps(item[0])), maxlen=self.max_lines
+            )
         else:
-            self.border_title = "Logs"
+            self._lines = self._all
+        self._appended = len(self._lines)
+        self._strips.clear()
+        self.virtual_size = Size(self.virtual_size.width, len(self._lines))
+        self.refresh()
+        self.follow()
+
+    def _show_follow_state(self) -> None:
+        parts = ["Logs", *self.filter.describe()]
+        if self.unseen:
+            parts.append(f"paused, {self.unseen:,} new lines below (End or f)")
+        self.border_title = " — ".join(parts)
 
     def _scroll_to_newest(self, tries: int) -> None:
         self.scroll_end(animate=False, immediate=True, x_axis=False)
@@ -153,6 +210,7 @@ class LogPane(ScrollView, can_focus=True):
         self._scroll_pending = False
 
     def clear(self) -> None:
+        self._all.clear()
         self._lines.clear()
         self._strips.clear()
         self._width = 0
