@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
+from textual.widgets import Input
+
 from mproc_tui.core.supervisor import WorkerSpec
+from mproc_tui.ui.screens.export_screen import ExportScreen
 from mproc_tui.ui.widgets.log_pane import LogPane
 from tests.app.helpers import SIZE, log_lines, make_app, table_rows, wait_for, wait_rows
 
@@ -74,3 +80,29 @@ async def test_level_keys_and_l_filter_the_pane_and_say_so_in_its_title() -> Non
         await pilot.press("l")
         await wait_for(pilot, lambda: str(pane.border_title) == "Logs", "no filter")
         assert any("crasher" in line or "crashing" in line for line in pane.lines)
+
+
+async def test_e_exports_what_the_pane_shows_in_both_forms(tmp_path: Path) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        app.spawn_workers([WorkerSpec(target="mproc_tui.catalog:crasher", args=(0,))])
+        pane = app.query_one(LogPane)
+        await wait_for(pilot, lambda: any("uncaught" in line for line in pane.lines), "crash")
+        await pilot.press("4")  # ERROR and above: the INFO line is not exported
+        for button, name in (("#json", "out.jsonl"), ("#text", "out.log")):
+            await pilot.press("e")
+            await wait_for(pilot, lambda: isinstance(app.screen, ExportScreen), "export form")
+            app.screen.query_one("#export-path", Input).value = str(tmp_path / name)
+            await pilot.click(button)
+            target = tmp_path / name
+            await wait_for(pilot, lambda target=target: target.exists(), f"{name} written")
+        await wait_for(
+            pilot,
+            lambda: any("Exported 1 record to" in n.message for n in app._notifications),
+            "where it was written",
+        )
+        records = [json.loads(line) for line in (tmp_path / "out.jsonl").read_text().splitlines()]
+        assert [record["level"] for record in records] == ["ERROR"]
+        assert "RuntimeError: crasher worker failed on purpose" in records[0]["traceback"]
+        text = (tmp_path / "out.log").read_text()
+        assert "ERROR" in text and "crashing in" not in text

@@ -5,8 +5,10 @@ from __future__ import annotations
 import asyncio
 import gc
 import logging
+import os
 import signal
 import threading
+import time
 from dataclasses import replace
 from pathlib import Path
 from typing import ClassVar
@@ -17,8 +19,10 @@ from textual.binding import Binding, BindingType
 from textual.widgets import Footer, Header, Static
 
 from mproc_tui.core.exit_watchdog import exit_after
+from mproc_tui.core.export import export_records
 from mproc_tui.core.log_file import JsonLinesLog, fan_out
 from mproc_tui.core.mailbox import BatchMailbox
+from mproc_tui.core.records import LogEntry
 from mproc_tui.core.rows import take_snapshot
 from mproc_tui.core.sampler import Sampler
 from mproc_tui.core.supervisor import Lifecycle, Supervisor, SupervisorError, WorkerSpec
@@ -27,6 +31,7 @@ from mproc_tui.core.text import plural, safe_text
 from mproc_tui.core.worker_plan import WorkerPlan, lesson_plans
 from mproc_tui.ui.messages import LogsWaiting, RefreshRequested, WorkersSampled
 from mproc_tui.ui.options import AppOptions
+from mproc_tui.ui.screens.export_screen import ExportChoice, ExportScreen
 from mproc_tui.ui.screens.help_screen import HelpScreen
 from mproc_tui.ui.screens.quit_screen import QuitChoice, QuitScreen
 from mproc_tui.ui.screens.signal_screen import SignalChoice, SignalScreen
@@ -71,6 +76,7 @@ class MprocApp(App[None]):
         ),
         Binding("c", "clear_finished", "Clear", tooltip="Clear finished workers from the table"),
         Binding("f", "follow_logs", "Follow", show=False, tooltip="Log pane: follow new lines"),
+        Binding("e", "export_logs", "Export", show=False, tooltip="Log pane: export to a file"),
         Binding("l", "filter_worker", "Only", show=False, tooltip="Log pane: selected worker only"),
         *(
             Binding(
@@ -305,6 +311,26 @@ class MprocApp(App[None]):
 
     def action_follow_logs(self) -> None:
         self.log_pane.follow()
+
+    def action_export_logs(self) -> None:
+        entries = self.log_pane.shown_entries()
+        stem = time.strftime("mproc-tui-logs-%Y%m%d-%H%M%S")
+
+        def chosen(choice: ExportChoice | None) -> None:
+            if choice is not None:
+                self.export_logs(entries, choice)
+
+        self.push_screen(ExportScreen(stem, len(entries)), chosen)
+
+    @work(thread=True, group="export")
+    def export_logs(self, entries: list[LogEntry], choice: ExportChoice) -> None:
+        try:
+            written = export_records(entries, choice.path, choice.form)
+        except OSError as error:
+            self.call_from_thread(self._warn, f"Export failed: {error}")
+            return
+        where = os.path.abspath(choice.path)
+        self.call_from_thread(self._inform, f"Exported {plural(written, 'record')} to {where}")
 
     def action_min_level(self, level: int) -> None:
         self.log_pane.set_filter(replace(self.log_pane.filter, min_level=level))

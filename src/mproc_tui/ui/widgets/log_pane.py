@@ -128,6 +128,10 @@ class LogPane(ScrollView, can_focus=True):
         """Every buffered line as text (formats them all: for tests and export, not drawing)."""
         return [_line_text(entry, part) for entry, part in self._lines]
 
+    def shown_entries(self) -> list[LogEntry]:
+        """The records the pane shows now (after filters), oldest first."""
+        return [LogEntry._make(record) for record, part in self._lines if part == 0]
+
     def add_entries(self, entries: Iterable[LogEntry]) -> None:
         following = self._scroll_pending or self.is_vertical_scroll_end
         lines, everything, keep = self._lines, self._all, self.filter.keeps
