@@ -10,7 +10,15 @@ from textual.widgets import Input
 from mproc_tui.core.supervisor import WorkerSpec
 from mproc_tui.ui.screens.export_screen import ExportScreen
 from mproc_tui.ui.widgets.log_pane import LogPane
-from tests.app.helpers import SIZE, log_lines, make_app, table_rows, wait_for, wait_rows
+from tests.app.helpers import (
+    SIZE,
+    log_lines,
+    make_app,
+    screen_text,
+    table_rows,
+    wait_for,
+    wait_rows,
+)
 
 
 async def test_buffer_is_bounded_and_the_pane_follows_the_newest_line() -> None:
@@ -106,3 +114,50 @@ async def test_e_exports_what_the_pane_shows_in_both_forms(tmp_path: Path) -> No
         assert "RuntimeError: crasher worker failed on purpose" in records[0]["traceback"]
         text = (tmp_path / "out.log").read_text()
         assert "ERROR" in text and "crashing in" not in text
+
+
+async def test_search_highlights_and_steps_through_matches() -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        flood = {"count": 300, "message_size": 20}
+        app.spawn_workers([WorkerSpec(target="mproc_tui.catalog:flood", kwargs=flood)])
+        pane = app.query_one(LogPane)
+        await wait_for(pilot, lambda: pane.line_count == 300, "300 lines")
+        await pilot.press("slash")
+        await wait_for(pilot, lambda: app.focused is app.search_box, "the search box")
+        await pilot.press(*"record 1")
+        assert "search 'record 1'" in str(pane.border_title)
+        await pilot.press("enter")
+        first = pane.match_index
+        assert first is not None and "record 1" in pane.lines[first]
+        await pilot.press("enter")
+        second = pane.match_index
+        assert second is not None and second != first and "record 1" in pane.lines[second]
+        await pilot.press("shift+enter")
+        assert pane.match_index == first
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: not app.search_box.display, "the box to close")
+        assert pane.search == "" and str(pane.border_title) == "Logs"
+        assert "record 1" in screen_text(app)  # the view stayed where the search left it
+
+
+async def test_f3_steps_and_a_missing_term_says_so() -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        flood = {"count": 50, "message_size": 20}
+        app.spawn_workers([WorkerSpec(target="mproc_tui.catalog:flood", kwargs=flood)])
+        pane = app.query_one(LogPane)
+        await wait_for(pilot, lambda: pane.line_count == 50, "50 lines")
+        pane.set_search("record 4")
+        await pilot.press("f3")
+        assert pane.match_index is not None
+        before = pane.match_index
+        await pilot.press("shift+f3")
+        assert pane.match_index != before
+        pane.set_search("no such text")
+        await pilot.press("f3")
+        await wait_for(
+            pilot,
+            lambda: any("No line contains" in n.message for n in app._notifications),
+            "a notification",
+        )

@@ -16,7 +16,7 @@ from typing import ClassVar
 from textual import on, work
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Footer, Header, Input, Static
 
 from mproc_tui.core.exit_watchdog import exit_after
 from mproc_tui.core.export import export_records
@@ -37,6 +37,7 @@ from mproc_tui.ui.screens.quit_screen import QuitChoice, QuitScreen
 from mproc_tui.ui.screens.signal_screen import SignalChoice, SignalScreen
 from mproc_tui.ui.screens.spawn_screen import SpawnScreen
 from mproc_tui.ui.widgets.log_pane import LogPane
+from mproc_tui.ui.widgets.search_box import SearchBox
 from mproc_tui.ui.widgets.worker_table import WorkerTable
 
 LEVELS = (logging.DEBUG, logging.INFO, logging.WARNING, logging.ERROR, logging.CRITICAL)
@@ -77,6 +78,11 @@ class MprocApp(App[None]):
         Binding("c", "clear_finished", "Clear", tooltip="Clear finished workers from the table"),
         Binding("f", "follow_logs", "Follow", show=False, tooltip="Log pane: follow new lines"),
         Binding("e", "export_logs", "Export", show=False, tooltip="Log pane: export to a file"),
+        Binding("slash", "search_logs", "Search", show=False, tooltip="Log pane: search"),
+        Binding("f3", "search_step(True)", "Next", show=False, tooltip="Log pane: next match"),
+        Binding(
+            "shift+f3", "search_step(False)", "Prev", show=False, tooltip="Log pane: previous match"
+        ),
         Binding("l", "filter_worker", "Only", show=False, tooltip="Log pane: selected worker only"),
         *(
             Binding(
@@ -126,6 +132,10 @@ class MprocApp(App[None]):
             id="empty-hint",
         )
         yield LogPane(max_lines=self.options.max_log_lines, id="logs")
+        yield SearchBox(
+            placeholder="search the logs: Enter next, Shift+Enter previous, Esc close",
+            id="log-search",
+        )
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
@@ -134,6 +144,8 @@ class MprocApp(App[None]):
         self.worker_table = self.query_one(WorkerTable)
         self.log_pane = self.query_one(LogPane)
         self.empty_hint = self.query_one("#empty-hint", Static)
+        self.search_box = self.query_one(SearchBox)
+        self.search_box.display = False
         self.worker_table.border_title = "Workers"
         self.set_interval(self.options.refresh, self.refresh_workers)
         if not self.is_headless:
@@ -311,6 +323,32 @@ class MprocApp(App[None]):
 
     def action_follow_logs(self) -> None:
         self.log_pane.follow()
+
+    def action_search_logs(self) -> None:
+        self.search_box.display = True
+        self.search_box.focus()
+
+    def action_search_step(self, forward: bool) -> None:
+        if self.log_pane.search and not self.log_pane.find(forward):
+            self._warn(f"No line contains {self.log_pane.search!r}.")
+
+    @on(Input.Changed, "#log-search")
+    def _search_changed(self, event: Input.Changed) -> None:
+        self.log_pane.set_search(event.value)
+
+    @on(Input.Submitted, "#log-search")
+    def _search_submitted(self) -> None:
+        self.action_search_step(True)
+
+    @on(SearchBox.Step)
+    def _search_stepped(self, message: SearchBox.Step) -> None:
+        self.action_search_step(message.forward)
+
+    @on(SearchBox.Closed)
+    def _search_closed(self) -> None:
+        self.search_box.value = ""
+        self.search_box.display = False
+        self.worker_table.focus()
 
     def action_export_logs(self) -> None:
         entries = self.log_pane.shown_entries()

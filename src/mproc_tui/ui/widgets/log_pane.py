@@ -111,6 +111,8 @@ class LogPane(ScrollView, can_focus=True):
         self._lines = self._all  # what is shown: all lines, or those the filter keeps
         self._appended = 0  # lines ever shown; gives each shown line a stable number
         self.filter = LogFilter()
+        self.search = ""  # highlighted wherever it appears (any case)
+        self.match_index: int | None = None  # the line the last search step landed on
         self._width = 0
         self._strips: LRUCache[int, Strip] = LRUCache(1024)
         self._scroll_pending = False
@@ -199,8 +201,38 @@ class LogPane(ScrollView, can_focus=True):
         self.refresh()
         self.follow()
 
+    def set_search(self, text: str) -> None:
+        self.search = text
+        self.match_index = None
+        self._strips.clear()
+        self.refresh()
+        self._show_follow_state()
+
+    def find(self, forward: bool = True) -> bool:
+        """Move to the next (or previous) line containing the search text; wraps around."""
+        term = self.search.casefold()
+        total = len(self._lines)
+        if not term or not total:
+            return False
+        start = self.match_index
+        if start is None:
+            start = int(self.scroll_y) - 1 if forward else int(self.scroll_y) + 1
+        step = 1 if forward else -1
+        for offset in range(1, total + 1):
+            index = (start + step * offset) % total
+            record, part = self._lines[index]
+            if term in _line_text(record, part).casefold():
+                self.match_index = index
+                self.scroll_to(y=max(0, index - self.size.height // 2), animate=False)
+                self._strips.clear()
+                self.refresh()
+                return True
+        return False
+
     def _show_follow_state(self) -> None:
         parts = ["Logs", *self.filter.describe()]
+        if self.search:
+            parts.append(f"search {safe_text(self.search)!r}")
         if self.unseen:
             parts.append(f"paused, {self.unseen:,} new lines below (End or f)")
         self.border_title = " — ".join(parts)
@@ -233,6 +265,10 @@ class LogPane(ScrollView, can_focus=True):
         if strip is None:
             entry, part = self._lines[index]
             text = style_line(_line_text(entry, part), first_line=part == 0)
+            if self.search:
+                text.highlight_words([self.search], "black on yellow", case_sensitive=False)
+                if index == self.match_index:
+                    text.stylize("reverse")
             segments = list(text.render(self.app.console))
             strip = Strip(segments, text.cell_len)
             self._strips[number] = strip
