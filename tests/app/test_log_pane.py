@@ -8,6 +8,7 @@ from pathlib import Path
 from textual.widgets import Input
 
 from mproc_tui.core.supervisor import WorkerSpec
+from mproc_tui.ui.screens.detail_screen import DetailScreen
 from mproc_tui.ui.screens.export_screen import ExportScreen
 from mproc_tui.ui.widgets.log_pane import LogPane
 from tests.app.helpers import (
@@ -58,8 +59,12 @@ async def test_scrolling_up_pauses_counts_new_lines_and_f_resumes() -> None:
         await pilot.press("f")
         await wait_for(pilot, lambda: pane.is_vertical_scroll_end, "following again")
         assert pane.unseen == 0 and pane.border_title == "Logs"
-        await pilot.pause(0.3)
-        assert pane.is_vertical_scroll_end  # and it keeps following
+        # It keeps following: lines keep coming, and the pane keeps reaching the end
+        # (a pane that had stopped following would never get there again).
+        count = pane.line_count
+        await wait_for(pilot, lambda: pane.line_count > count + 20, "more lines")
+        await wait_for(pilot, lambda: pane.is_vertical_scroll_end, "the newest line again")
+        assert pane.unseen == 0
 
 
 async def test_level_keys_and_l_filter_the_pane_and_say_so_in_its_title() -> None:
@@ -128,13 +133,13 @@ async def test_search_highlights_and_steps_through_matches() -> None:
         await pilot.press(*"record 1")
         assert "search 'record 1'" in str(pane.border_title)
         await pilot.press("enter")
-        first = pane.match_index
+        first = pane.cursor
         assert first is not None and "record 1" in pane.lines[first]
         await pilot.press("enter")
-        second = pane.match_index
+        second = pane.cursor
         assert second is not None and second != first and "record 1" in pane.lines[second]
         await pilot.press("shift+enter")
-        assert pane.match_index == first
+        assert pane.cursor == first
         await pilot.press("escape")
         await wait_for(pilot, lambda: not app.search_box.display, "the box to close")
         assert pane.search == "" and str(pane.border_title) == "Logs"
@@ -150,10 +155,10 @@ async def test_f3_steps_and_a_missing_term_says_so() -> None:
         await wait_for(pilot, lambda: pane.line_count == 50, "50 lines")
         pane.set_search("record 4")
         await pilot.press("f3")
-        assert pane.match_index is not None
-        before = pane.match_index
+        assert pane.cursor is not None
+        before = pane.cursor
         await pilot.press("shift+f3")
-        assert pane.match_index != before
+        assert pane.cursor != before
         pane.set_search("no such text")
         await pilot.press("f3")
         await wait_for(
@@ -161,3 +166,25 @@ async def test_f3_steps_and_a_missing_term_says_so() -> None:
             lambda: any("No line contains" in n.message for n in app._notifications),
             "a notification",
         )
+
+
+async def test_enter_on_a_line_shows_every_field_and_the_traceback() -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        app.spawn_workers([WorkerSpec(target="mproc_tui.catalog:crasher", args=(0,))])
+        pane = app.query_one(LogPane)
+        await wait_for(pilot, lambda: any("uncaught" in line for line in pane.lines), "crash")
+        index = next(i for i, line in enumerate(pane.lines) if "uncaught" in line)
+        await pilot.click(pane, offset=(10, index - int(pane.scroll_y)))
+        assert pane.cursor == index
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, DetailScreen), "the detail panel")
+        shown = screen_text(app)
+        for text in ("ERROR (40)", "logger", "mproc_tui", "pid", "MainThread", "function"):
+            assert text in shown
+        assert "RuntimeError: crasher worker failed on purpose" in shown
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: not isinstance(app.screen, DetailScreen), "closed")
+        pane.focus()
+        await pilot.press("up")
+        assert pane.cursor == index - 1

@@ -31,6 +31,7 @@ from mproc_tui.core.text import plural, safe_text
 from mproc_tui.core.worker_plan import WorkerPlan, lesson_plans
 from mproc_tui.ui.messages import LogsWaiting, RefreshRequested, WorkersSampled
 from mproc_tui.ui.options import AppOptions
+from mproc_tui.ui.screens.detail_screen import DetailScreen
 from mproc_tui.ui.screens.export_screen import ExportChoice, ExportScreen
 from mproc_tui.ui.screens.help_screen import HelpScreen
 from mproc_tui.ui.screens.quit_screen import QuitChoice, QuitScreen
@@ -349,6 +350,10 @@ class MprocApp(App[None]):
         self.search_box.value = ""
         self.search_box.display = False
         self.worker_table.focus()
+
+    @on(LogPane.DetailRequested)
+    def _show_detail(self, message: LogPane.DetailRequested) -> None:
+        self.push_screen(DetailScreen(message.entry))
 
     def action_export_logs(self) -> None:
         entries = self.log_pane.shown_entries()

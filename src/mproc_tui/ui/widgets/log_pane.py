@@ -14,9 +14,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from rich.text import Text
+from textual import events
 from textual.binding import Binding
 from textual.cache import LRUCache
 from textual.geometry import Size
+from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
@@ -90,7 +92,18 @@ class LogPane(ScrollView, can_focus=True):
     reaching the bottom again, End or f resumes it.
     """
 
-    BINDINGS = [Binding("end", "follow", "Follow", show=False)]
+    BINDINGS = [
+        Binding("end", "follow", "Follow", show=False),
+        Binding("up", "move_cursor(-1)", "Up", show=False),
+        Binding("down", "move_cursor(1)", "Down", show=False),
+        Binding("enter", "open_detail", "Detail", show=False),
+    ]
+
+    @dataclass
+    class DetailRequested(Message):
+        """Enter on a line: show everything about its record."""
+
+        entry: LogEntry
 
     DEFAULT_CSS = """
     LogPane {
@@ -112,10 +125,11 @@ class LogPane(ScrollView, can_focus=True):
         self._appended = 0  # lines ever shown; gives each shown line a stable number
         self.filter = LogFilter()
         self.search = ""  # highlighted wherever it appears (any case)
-        self.match_index: int | None = None  # the line the last search step landed on
+        self.cursor: int | None = None  # the chosen line: by search, click or arrows
         self._width = 0
         self._strips: LRUCache[int, Strip] = LRUCache(1024)
         self._scroll_pending = False
+        self._follow_generation = 0  # bumped when the reader scrolls up: cancels a pending follow
         self.unseen = 0  # lines that arrived while the user was reading further up
 
     def on_mount(self) -> None:
@@ -137,6 +151,7 @@ class LogPane(ScrollView, can_focus=True):
     def add_entries(self, entries: Iterable[LogEntry]) -> None:
         following = self._scroll_pending or self.is_vertical_scroll_end
         lines, everything, keep = self._lines, self._all, self.filter.keeps
+        shown_before = len(lines)
         filtered = lines is not everything
         width = self._width
         added = 0
@@ -157,6 +172,10 @@ class LogPane(ScrollView, can_focus=True):
             added += count
         if not added:
             return
+        if self.cursor is not None:  # lines that fell off the front move the cursor up
+            self.cursor -= shown_before + added - len(lines)
+            if self.cursor < 0:
+                self.cursor = None
         self._appended += added
         self._width = width
         self.virtual_size = Size(width + LOG_PREFIX_WIDTH + 12, len(lines))
@@ -168,7 +187,7 @@ class LogPane(ScrollView, can_focus=True):
             # Scroll once the new size is laid out; an immediate scroll lands short of
             # the end, after which the pane would stop following.
             self._scroll_pending = True
-            self.call_after_refresh(self._scroll_to_newest, 5)
+            self.call_after_refresh(self._scroll_to_newest, 5, self._follow_generation)
 
     def action_follow(self) -> None:
         self.follow()
@@ -178,10 +197,13 @@ class LogPane(ScrollView, can_focus=True):
         self.unseen = 0
         self._show_follow_state()
         self._scroll_pending = True
-        self.call_after_refresh(self._scroll_to_newest, 5)
+        self.call_after_refresh(self._scroll_to_newest, 5, self._follow_generation)
 
     def watch_scroll_y(self, old_value: float, new_value: float) -> None:
         super().watch_scroll_y(old_value, new_value)
+        if new_value < old_value:  # up: the reader wants to stay here, not be pulled down
+            self._follow_generation += 1
+            self._scroll_pending = False
         if self.unseen and self.is_vertical_scroll_end:  # the reader caught up
             self.unseen = 0
             self._show_follow_state()
@@ -196,6 +218,7 @@ class LogPane(ScrollView, can_focus=True):
         else:
             self._lines = self._all
         self._appended = len(self._lines)
+        self.cursor = None
         self._strips.clear()
         self.virtual_size = Size(self.virtual_size.width, len(self._lines))
         self.refresh()
@@ -203,7 +226,7 @@ class LogPane(ScrollView, can_focus=True):
 
     def set_search(self, text: str) -> None:
         self.search = text
-        self.match_index = None
+        self.cursor = None
         self._strips.clear()
         self.refresh()
         self._show_follow_state()
@@ -214,7 +237,7 @@ class LogPane(ScrollView, can_focus=True):
         total = len(self._lines)
         if not term or not total:
             return False
-        start = self.match_index
+        start = self.cursor
         if start is None:
             start = int(self.scroll_y) - 1 if forward else int(self.scroll_y) + 1
         step = 1 if forward else -1
@@ -222,12 +245,39 @@ class LogPane(ScrollView, can_focus=True):
             index = (start + step * offset) % total
             record, part = self._lines[index]
             if term in _line_text(record, part).casefold():
-                self.match_index = index
+                self.cursor = index
                 self.scroll_to(y=max(0, index - self.size.height // 2), animate=False)
                 self._strips.clear()
                 self.refresh()
                 return True
         return False
+
+    def action_move_cursor(self, step: int) -> None:
+        if not self._lines:
+            return
+        start = self.cursor if self.cursor is not None else int(self.scroll_y) + self.size.height
+        index = max(0, min(len(self._lines) - 1, start + step))
+        self._set_cursor(index)
+        height = self.scrollable_content_region.height
+        if index < self.scroll_y:
+            self.scroll_to(y=index, animate=False)
+        elif index >= self.scroll_y + height:
+            self.scroll_to(y=index - height + 1, animate=False)
+
+    def on_click(self, event: events.Click) -> None:
+        index = int(self.scroll_y) + event.y
+        if 0 <= index < len(self._lines):
+            self._set_cursor(index)
+
+    def action_open_detail(self) -> None:
+        index = self.cursor if self.cursor is not None else len(self._lines) - 1
+        if 0 <= index < len(self._lines):
+            self.post_message(self.DetailRequested(LogEntry._make(self._lines[index][0])))
+
+    def _set_cursor(self, index: int) -> None:
+        self.cursor = index
+        self._strips.clear()
+        self.refresh()
 
     def _show_follow_state(self) -> None:
         parts = ["Logs", *self.filter.describe()]
@@ -237,11 +287,13 @@ class LogPane(ScrollView, can_focus=True):
             parts.append(f"paused, {self.unseen:,} new lines below (End or f)")
         self.border_title = " — ".join(parts)
 
-    def _scroll_to_newest(self, tries: int) -> None:
+    def _scroll_to_newest(self, tries: int, generation: int) -> None:
+        if generation != self._follow_generation:  # the reader scrolled up meanwhile
+            return
         self.scroll_end(animate=False, immediate=True, x_axis=False)
         if not self.is_vertical_scroll_end and tries > 1:
             # Lines arrived after the last layout: the scroll stopped at the old end.
-            self.call_after_refresh(self._scroll_to_newest, tries - 1)
+            self.call_after_refresh(self._scroll_to_newest, tries - 1, generation)
             return
         self._scroll_pending = False
 
@@ -267,8 +319,8 @@ class LogPane(ScrollView, can_focus=True):
             text = style_line(_line_text(entry, part), first_line=part == 0)
             if self.search:
                 text.highlight_words([self.search], "black on yellow", case_sensitive=False)
-                if index == self.match_index:
-                    text.stylize("reverse")
+            if index == self.cursor:
+                text.stylize("reverse")
             segments = list(text.render(self.app.console))
             strip = Strip(segments, text.cell_len)
             self._strips[number] = strip
