@@ -12,7 +12,15 @@ from textual.widgets import Label, Static
 
 
 def describe_key(key: str) -> str:
-    names = {"question_mark": "?", "ctrl+q": "Ctrl+Q", "escape": "Esc"}
+    names = {
+        "question_mark": "?",
+        "ctrl+q": "Ctrl+Q",
+        "escape": "Esc",
+        "slash": "/",
+        "f3": "F3",
+        "shift+f3": "Shift+F3",
+        "end": "End",
+    }
     return ", ".join(names.get(part, part) for part in key.split(","))
 
 
