@@ -9,7 +9,7 @@ from collections.abc import Callable
 import psutil
 
 from mproc_tui.core.supervisor import Lifecycle, Supervisor, WorkerSpec
-from tests.conftest import Collector, wait_until
+from tests.conftest import Collector, support_target, wait_until
 
 MakeSupervisor = Callable[..., Supervisor]
 
@@ -81,3 +81,18 @@ def test_respawn_starts_a_new_process_and_keeps_the_old_row(
     assert statuses[new].lifecycle is Lifecycle.RUNNING
     assert statuses[new].name == "steady"
     assert statuses[new].pid != statuses[old].pid
+
+
+def test_with_children_each_process_gets_the_signal_once(
+    make_supervisor: MakeSupervisor, collector: Collector
+) -> None:
+    supervisor = make_supervisor()
+    worker = supervisor.spawn(WorkerSpec(target=support_target("count_rtmin")))
+    wait_until(lambda: "ready" in collector.messages(worker), 10, "the worker to be ready")
+    supervisor.send_signal(worker, signal.SIGRTMIN, with_children=True)
+    wait_until(
+        lambda: any(m.startswith("deliveries") for m in collector.messages(worker)),
+        10,
+        "the count",
+    )
+    assert "deliveries 1" in collector.messages(worker)

@@ -77,3 +77,30 @@ def relayed_record() -> None:
 def exit_with_message() -> None:
     logging.info("about to exit with a message")
     sys.exit("FATAL: config file missing")
+
+
+def count_rtmin(wait: float = 2.0) -> None:
+    """Count SIGRTMIN deliveries to this process, then log the count.
+
+    CPython keeps one flag per signal, so a Python handler cannot count; the wakeup
+    fd gets one byte from the C handler per delivery. A fork child keeps the worker's
+    group company, so "children too" has someone else to reach.
+    """
+    import multiprocessing
+    import signal as signals
+
+    child = multiprocessing.get_context("fork").Process(target=time.sleep, args=(30,))
+    child.start()
+    read_end, write_end = os.pipe()
+    os.set_blocking(write_end, False)
+    signals.signal(signals.SIGRTMIN, lambda number, frame: None)
+    signals.set_wakeup_fd(write_end)
+    logging.info("ready")
+    time.sleep(wait)
+    os.set_blocking(read_end, False)
+    try:
+        received = os.read(read_end, 1024)
+    except BlockingIOError:
+        received = b""
+    logging.info("deliveries %d", received.count(bytes([signals.SIGRTMIN])))
+    child.kill()

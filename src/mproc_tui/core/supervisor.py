@@ -255,21 +255,20 @@ class Supervisor:
                 raise SupervisorError(f"{worker.name} has already exited")
             children = _descendants(worker.pid, worker.create_time) if with_children else []
             try:
-                os.kill(worker.pid, signal_number)
+                if with_children and _leads_group(worker.pid):
+                    # One delivery each to the worker and everything in its group,
+                    # including children whose parent (a middle process) is gone.
+                    os.killpg(worker.pid, signal_number)
+                else:
+                    os.kill(worker.pid, signal_number)
             except ProcessLookupError:
                 raise SupervisorError(f"{worker.name} has already exited") from None
-            if with_children:
-                # The group also holds children whose parent (a middle process) is gone.
-                with contextlib.suppress(ProcessLookupError, PermissionError):
-                    os.killpg(worker.pid, signal_number)
-        signalled = 1
         for child in children:
-            try:
-                child.send_signal(signal_number)
-                signalled += 1
-            except psutil.Error:  # ended meanwhile: nothing to signal
-                pass
-        return signalled
+            # The group already reached its members; only those that left it remain.
+            with contextlib.suppress(psutil.Error, OSError):
+                if os.getpgid(child.pid) != worker.pid:
+                    child.send_signal(signal_number)
+        return 1 + len(children)
 
     def respawn(self, worker_id: int) -> int:
         """Start a new process with the same spec; the old worker stays as it is."""
@@ -407,6 +406,13 @@ def _descendants(pid: int, create_time: float | None) -> list[psutil.Process]:
         return process.children(recursive=True)
     except psutil.Error:
         return []
+
+
+def _leads_group(pid: int) -> bool:
+    try:
+        return os.getpgid(pid) == pid
+    except OSError:
+        return False
 
 
 def _create_time(pid: int | None) -> float | None:

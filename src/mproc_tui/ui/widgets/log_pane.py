@@ -52,6 +52,11 @@ def style_line(line: str, first_line: bool) -> Text:
     return text
 
 
+# Records are kept as plain tuples (see LogPane.__init__): their fields by position.
+_WORKER_ID = LogEntry._fields.index("worker_id")
+_LEVEL = LogEntry._fields.index("level")
+
+
 @dataclass(frozen=True)
 class LogFilter:
     """Which lines the pane shows: a minimum level and, optionally, one worker."""
@@ -65,10 +70,9 @@ class LogFilter:
         return self.min_level > logging.DEBUG or self.worker_id is not None
 
     def keeps(self, record: tuple[object, ...]) -> bool:
-        # record is a LogEntry as a plain tuple: [0] worker_id, [2] level
-        level = record[2]
+        level = record[_LEVEL]
         return (not isinstance(level, int) or level >= self.min_level) and (
-            self.worker_id is None or record[0] == self.worker_id
+            self.worker_id is None or record[_WORKER_ID] == self.worker_id
         )
 
     def describe(self) -> list[str]:
