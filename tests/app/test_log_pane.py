@@ -5,12 +5,16 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+from rich.cells import cell_len
 from textual.widgets import Input
 
+from mproc_tui.core.records import LogEntry
 from mproc_tui.core.supervisor import WorkerSpec
+from mproc_tui.core.text import format_log_lines
 from mproc_tui.ui.screens.detail_screen import DetailScreen
 from mproc_tui.ui.screens.export_screen import ExportScreen
-from mproc_tui.ui.widgets.log_pane import LogPane
+from mproc_tui.ui.widgets.log_pane import LogPane, WrapLayout, first_line_cells
 from tests.app.helpers import (
     SIZE,
     log_lines,
@@ -20,6 +24,7 @@ from tests.app.helpers import (
     wait_for,
     wait_rows,
 )
+from tests.conftest import support_target
 
 
 async def test_buffer_is_bounded_and_the_pane_follows_the_newest_line() -> None:
@@ -188,3 +193,114 @@ async def test_enter_on_a_line_shows_every_field_and_the_traceback() -> None:
         pane.focus()
         await pilot.press("up")
         assert pane.cursor == index - 1
+
+
+async def test_w_wraps_long_lines_to_the_pane_and_back() -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        long_message = "begin " + "-" * 400 + " LONG-LINE-END"
+        say = WorkerSpec(target=support_target("say"), args=(long_message, "short one"))
+        app.spawn_workers([say])
+        pane = app.query_one(LogPane)
+        await wait_for(pilot, lambda: pane.line_count == 2, "both lines")
+        await pilot.pause(0.1)
+        assert "LONG-LINE-END" not in screen_text(app)  # off to the right
+        await pilot.press("w")
+        await wait_for(pilot, lambda: "LONG-LINE-END" in screen_text(app), "the end, wrapped")
+        assert "wrapped" in str(pane.border_title)
+        assert pane.row_count > pane.line_count  # the long line takes several rows
+        shown = screen_text(app)
+        assert "begin ---" in shown and "short one" in shown
+        # Clicking a continuation row chooses the long line, not the one after it.
+        await pilot.click(pane, offset=(30, 2))
+        assert pane.cursor == 0
+        await pilot.press("w")
+        await wait_for(pilot, lambda: "LONG-LINE-END" not in screen_text(app), "unwrapped")
+        assert pane.row_count == pane.line_count == 2
+        assert "wrapped" not in str(pane.border_title)
+
+
+async def test_filters_and_search_combine_and_the_title_names_them_all() -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        app.spawn_workers(
+            [
+                WorkerSpec(target="mproc_tui.catalog:crasher", args=(0.3,)),
+                WorkerSpec(target="mproc_tui.catalog:crasher", args=(0.3,), name="other"),
+            ]
+        )
+        pane = app.query_one(LogPane)
+        await wait_for(
+            pilot, lambda: sum("uncaught" in line for line in pane.lines) == 2, "two crashes"
+        )
+        rows = await wait_rows(pilot, app, 2)
+        first = rows[0]["name"]
+        await pilot.press("4", "l", "slash", *"RuntimeError", "enter")
+        title = str(pane.border_title)
+        assert all(part in title for part in ("level ≥ ERROR", f"{first} only", "RuntimeError"))
+        # Only the first worker's ERROR record (and its traceback) is left to search.
+        assert pane.lines and all("other" not in line for line in pane.lines)
+        assert not any(" INFO " in line for line in pane.lines)
+        assert pane.cursor is not None and "RuntimeError" in pane.lines[pane.cursor]
+        matches = [i for i, line in enumerate(pane.lines) if "runtimeerror" in line.casefold()]
+        await pilot.press("enter")  # next match wraps around within the filtered lines
+        assert pane.cursor in matches
+        await pilot.press("escape", "1", "l")
+        await wait_for(pilot, lambda: str(pane.border_title) == "Logs", "no filter, no search")
+        assert any("other" in line for line in pane.lines)
+
+
+async def test_a_reader_scrolled_up_keeps_their_lines_while_old_ones_drop_off() -> None:
+    app = make_app(max_log_lines=200)
+    async with app.run_test(size=SIZE) as pilot:
+        flood = {"records_per_second": 300, "message_size": 20}
+        app.spawn_workers([WorkerSpec(target="mproc_tui.catalog:flood", kwargs=flood)])
+        pane = app.query_one(LogPane)
+        await wait_for(pilot, lambda: pane.line_count == 200, "a full buffer")
+        pane.scroll_to(y=100, animate=False, immediate=True)
+        await pilot.pause(0.1)
+        reading = pane.lines[int(pane.scroll_y)]
+        await wait_for(pilot, lambda: pane.unseen > 30, "lines arriving while paused")
+        await pilot.pause(0.1)
+        assert pane.lines[int(pane.scroll_y)] == reading  # the same line is still on top
+        assert reading.split(": ", 1)[1] in screen_text(app)
+
+
+def test_wrap_layout_maps_rows_to_lines_as_old_lines_drop_off() -> None:
+    layout = WrapLayout(width=50, max_lines=3)  # continuation rows hold 50 - 22 cells
+    for cells in (10, 50, 51, 50 + 28 * 2 + 1):
+        layout.append(cells)
+    # The first line (10 cells) dropped off; 1 + 2 + 4 rows remain.
+    assert layout.height == 7
+    assert [layout.row_of(index) for index in range(3)] == [0, 1, 3]
+    assert [layout.locate(row) for row in range(7)] == [
+        (0, 0),
+        (1, 0),
+        (1, 1),
+        (2, 0),
+        (2, 1),
+        (2, 2),
+        (2, 3),
+    ]
+    assert layout.span(0) == (0, 50) and layout.span(2) == (78, 106)
+
+
+@pytest.mark.parametrize(
+    ("message", "logger_name", "level_name"),
+    [
+        ("record 1 xxx", "flood", "INFO"),
+        ("tab\there", "app", "INFO"),
+        ("wide 漢字 and 🙂", "app", "INFO"),
+        ("printed", "stdout", "INFO"),
+        ("esc\x1b[2J", "app", "WARNING"),
+        ("", "app", "CRITICAL"),
+        ("x", "app", "A-LEVEL-NAME-LONGER-THAN-EIGHT"),
+    ],
+)
+def test_the_quick_line_width_matches_the_formatted_line(
+    message: str, logger_name: str, level_name: str
+) -> None:
+    entry = LogEntry(
+        1, 0.0, 20, level_name, logger_name, "Process-1", 1, "T", "/p.py", 1, "f", message, None
+    )
+    assert first_line_cells(entry) == cell_len(format_log_lines(entry)[0])

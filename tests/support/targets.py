@@ -104,3 +104,10 @@ def count_rtmin(wait: float = 2.0) -> None:
         received = b""
     logging.info("deliveries %d", received.count(bytes([signals.SIGRTMIN])))
     child.kill()
+
+
+def say(*messages: str) -> None:
+    """Log each message at INFO, then stay up long enough to be looked at."""
+    for message in messages:
+        logging.info(message)
+    time.sleep(30)

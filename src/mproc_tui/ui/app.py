@@ -85,6 +85,9 @@ class MprocApp(App[None]):
             "shift+f3", "search_step(False)", "Prev", show=False, tooltip="Log pane: previous match"
         ),
         Binding("l", "filter_worker", "Only", show=False, tooltip="Log pane: selected worker only"),
+        Binding(
+            "w", "toggle_wrap", "Wrap", show=False, tooltip="Log pane: wrap long lines, or scroll"
+        ),
         *(
             Binding(
                 str(number),
@@ -374,6 +377,9 @@ class MprocApp(App[None]):
             return
         where = os.path.abspath(choice.path)
         self.call_from_thread(self._inform, f"Exported {plural(written, 'record')} to {where}")
+
+    def action_toggle_wrap(self) -> None:
+        self.log_pane.set_wrap(self.log_pane.wrap is None)
 
     def action_min_level(self, level: int) -> None:
         self.log_pane.set_filter(replace(self.log_pane.filter, min_level=level))

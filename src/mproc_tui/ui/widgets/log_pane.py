@@ -9,10 +9,13 @@ event loop stays free for keys.
 from __future__ import annotations
 
 import logging
+from bisect import bisect_right
 from collections import deque
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from rich.cells import cell_len
+from rich.segment import Segment
 from rich.text import Text
 from textual import events
 from textual.binding import Binding
@@ -89,6 +92,85 @@ def _line_text(record: tuple[object, ...], part: int) -> str:
     return lines[part] if part < len(lines) else ""  # a malformed record has one line
 
 
+_CAPTURED_STREAMS = ("stdout", "stderr")  # their lines add " [stdout]" to the name
+
+
+def first_line_cells(entry: LogEntry) -> int:
+    """Cells of a one-line record's line; the common case without formatting it.
+
+    Printable ASCII is one cell a character and passes ``safe_text`` unchanged, so
+    the width is a sum of lengths: wrapping stays cheap under a flood (formatting
+    every record would cost 4-5 us each, a fifth of a second per 50,000).
+    """
+    message, name = entry.message, entry.process_name
+    try:
+        if (
+            message.isascii()
+            and message.isprintable()
+            and name.isascii()
+            and name.isprintable()
+            and entry.level_name.isascii()
+            and entry.logger_name not in _CAPTURED_STREAMS
+        ):
+            return LOG_PREFIX_WIDTH + len(name) + 2 + len(message)
+    except AttributeError:  # not text: format_log_lines makes it readable
+        pass
+    return cell_len(format_log_lines(entry)[0])
+
+
+class WrapLayout:
+    """Where each shown line starts when long lines wrap, as absolute row numbers.
+
+    Kept beside the pane's lines (same length, same maxlen), so dropping the oldest
+    line drops its start too and a row maps to its line by bisection, without
+    walking 10,000 lines on every frame. Continuation rows are indented under the
+    message, as the traceback's own lines are.
+    """
+
+    def __init__(self, width: int, max_lines: int) -> None:
+        self.width = width
+        self.indent = LOG_PREFIX_WIDTH if width > LOG_PREFIX_WIDTH + 8 else 0
+        self.starts: deque[int] = deque(maxlen=max_lines)
+        self.total = 0
+
+    def rows_for(self, cells: int) -> int:
+        """Rows a line of ``cells`` cells takes: the first holds ``width``, the rest less."""
+        if cells <= self.width:
+            return 1
+        rest = self.width - self.indent
+        return 1 + -(-(cells - self.width) // rest)
+
+    def append(self, cells: int) -> None:
+        self.starts.append(self.total)
+        self.total += self.rows_for(cells)
+
+    @property
+    def first(self) -> int:
+        return self.starts[0] if self.starts else self.total
+
+    @property
+    def height(self) -> int:
+        return self.total - self.first
+
+    def row_of(self, index: int) -> int:
+        """The first row of shown line ``index``."""
+        return self.starts[index] - self.first
+
+    def locate(self, row: int) -> tuple[int, int]:
+        """The shown line at ``row`` and which of its rows it is."""
+        absolute = self.first + row
+        index = bisect_right(self.starts, absolute) - 1
+        return index, absolute - self.starts[index]
+
+    def span(self, chunk: int) -> tuple[int, int]:
+        """The cells of a line that row ``chunk`` shows."""
+        if chunk == 0:
+            return 0, self.width
+        rest = self.width - self.indent
+        start = self.width + (chunk - 1) * rest
+        return start, start + rest
+
+
 class LogPane(ScrollView, can_focus=True):
     """Follows new lines while at the bottom; keeps the newest ``max_lines`` lines.
 
@@ -135,6 +217,7 @@ class LogPane(ScrollView, can_focus=True):
         self._scroll_pending = False
         self._follow_generation = 0  # bumped when the reader scrolls up: cancels a pending follow
         self.unseen = 0  # lines that arrived while the user was reading further up
+        self.wrap: WrapLayout | None = None  # None: long lines scroll sideways instead
 
     def on_mount(self) -> None:
         self._show_follow_state()
@@ -154,8 +237,9 @@ class LogPane(ScrollView, can_focus=True):
 
     def add_entries(self, entries: Iterable[LogEntry]) -> None:
         following = self._scroll_pending or self.is_vertical_scroll_end
-        lines, everything, keep = self._lines, self._all, self.filter.keeps
+        lines, everything, keep, wrap = self._lines, self._all, self.filter.keeps, self.wrap
         shown_before = len(lines)
+        first_row_before = self._first_row
         filtered = lines is not everything
         width = self._width
         added = 0
@@ -169,10 +253,18 @@ class LogPane(ScrollView, can_focus=True):
                     continue
                 lines.extend(items)
             if count == 1:
-                width = max(width, len(entry.message) + len(entry.process_name))
+                message, name = entry.message, entry.process_name
+                width = max(width, len(message) + len(name))
+                if wrap is not None:
+                    wrap.append(first_line_cells(entry))
             else:
-                longest = max(len(part) for part in format_log_lines(entry))
-                width = max(width, longest - LOG_PREFIX_WIDTH)
+                texts = format_log_lines(entry)
+                width = max(width, max(len(text) for text in texts) - LOG_PREFIX_WIDTH)
+                if wrap is not None:
+                    for text in texts[:count]:
+                        wrap.append(cell_len(text))
+                    for _ in range(count - len(texts)):  # a malformed record: blank lines
+                        wrap.append(0)
             added += count
         if not added:
             return
@@ -182,11 +274,17 @@ class LogPane(ScrollView, can_focus=True):
                 self.cursor = None
         self._appended += added
         self._width = width
-        self.virtual_size = Size(width + LOG_PREFIX_WIDTH + 12, len(lines))
+        self._resize_virtual()
         self.refresh()
         if not following:
             self.unseen += added
             self._show_follow_state()
+            # A full buffer drops its oldest lines: keep the reader's lines in place.
+            dropped_rows = self._first_row - first_row_before
+            if dropped_rows:
+                self.scroll_to(
+                    y=max(0, self.scroll_y - dropped_rows), animate=False, immediate=True
+                )
         if following and not self._scroll_pending:
             # Scroll once the new size is laid out; an immediate scroll lands short of
             # the end, after which the pane would stop following.
@@ -212,6 +310,77 @@ class LogPane(ScrollView, can_focus=True):
             self.unseen = 0
             self._show_follow_state()
 
+    # -- wrapping ---------------------------------------------------------------------------
+
+    @property
+    def _first_row(self) -> int:
+        """The absolute number of the first shown row: grows as old lines drop off."""
+        if self.wrap is not None:
+            return self.wrap.first
+        return self._appended - len(self._lines)
+
+    @property
+    def row_count(self) -> int:
+        """Rows the shown lines take: one a line, more for long lines when wrapping."""
+        return len(self._lines) if self.wrap is None else self.wrap.height
+
+    def _row_of(self, index: int) -> int:
+        return index if self.wrap is None else self.wrap.row_of(index)
+
+    def _line_at(self, row: int) -> tuple[int, int]:
+        return (row, 0) if self.wrap is None else self.wrap.locate(row)
+
+    def _resize_virtual(self) -> None:
+        if self.wrap is None:
+            self.virtual_size = Size(self._width + LOG_PREFIX_WIDTH + 12, len(self._lines))
+        else:
+            self.virtual_size = Size(self.wrap.width, self.wrap.height)
+
+    def set_wrap(self, on: bool) -> None:
+        """Wrap long lines to the pane's width (w), or let them scroll sideways."""
+        following = self._scroll_pending or self.is_vertical_scroll_end
+        top_line = self._line_at(int(self.scroll_y))[0] if self._lines else 0
+        if on:
+            # The vertical scrollbar is always there while wrapping, so the width the
+            # lines wrap to cannot change as the scrollbar comes and goes.
+            self.styles.overflow_y = "scroll"
+            self.styles.overflow_x = "hidden"
+            self._layout_wrap()
+        else:
+            self.wrap = None
+            self.styles.overflow_y = "auto"
+            self.styles.overflow_x = "auto"
+        self._resize_virtual()
+        self._strips.clear()
+        self.refresh()
+        self._show_follow_state()
+        if following:
+            self.follow()
+        elif self._lines:
+            self.scroll_to(y=self._row_of(min(top_line, len(self._lines) - 1)), animate=False)
+
+    def _wrap_width(self) -> int:
+        scrollbar = self.styles.scrollbar_size_vertical
+        return max(
+            1,
+            self.scrollable_content_region.width
+            - (0 if self.show_vertical_scrollbar else scrollbar),
+        )
+
+    def _layout_wrap(self) -> None:
+        """Count every shown line's rows for the current width (on wrap, resize, filter)."""
+        layout = WrapLayout(self._wrap_width(), self.max_lines)
+        texts: list[str] = []
+        for record, part in self._lines:
+            if part == 0 or part >= len(texts):  # a record's lines are formatted once
+                texts = format_log_lines(LogEntry._make(record))
+            layout.append(cell_len(texts[part]) if part < len(texts) else 0)
+        self.wrap = layout
+
+    def on_resize(self) -> None:
+        if self.wrap is not None and self.wrap.width != self._wrap_width():
+            self.set_wrap(True)
+
     def set_filter(self, log_filter: LogFilter) -> None:
         """Show only the lines the filter keeps (all of them: ``LogFilter()``)."""
         self.filter = log_filter
@@ -224,7 +393,9 @@ class LogPane(ScrollView, can_focus=True):
         self._appended = len(self._lines)
         self.cursor = None
         self._strips.clear()
-        self.virtual_size = Size(self.virtual_size.width, len(self._lines))
+        if self.wrap is not None:
+            self._layout_wrap()
+        self._resize_virtual()
         self.refresh()
         self.follow()
 
@@ -243,14 +414,16 @@ class LogPane(ScrollView, can_focus=True):
             return False
         start = self.cursor
         if start is None:
-            start = int(self.scroll_y) - 1 if forward else int(self.scroll_y) + 1
+            top = self._line_at(int(self.scroll_y))[0]
+            start = top - 1 if forward else top + 1
         step = 1 if forward else -1
         for offset in range(1, total + 1):
             index = (start + step * offset) % total
             record, part = self._lines[index]
             if term in _line_text(record, part).casefold():
                 self.cursor = index
-                self.scroll_to(y=max(0, index - self.size.height // 2), animate=False)
+                row = self._row_of(index)
+                self.scroll_to(y=max(0, row - self.size.height // 2), animate=False)
                 self._strips.clear()
                 self.refresh()
                 return True
@@ -259,19 +432,25 @@ class LogPane(ScrollView, can_focus=True):
     def action_move_cursor(self, step: int) -> None:
         if not self._lines:
             return
-        start = self.cursor if self.cursor is not None else int(self.scroll_y) + self.size.height
+        height = self.scrollable_content_region.height
+        if self.cursor is None:  # start from the last line on screen
+            last_row = min(int(self.scroll_y) + height, self.row_count) - 1
+            start = self._line_at(max(0, last_row))[0] + (1 if step < 0 else 0)
+        else:
+            start = self.cursor
         index = max(0, min(len(self._lines) - 1, start + step))
         self._set_cursor(index)
-        height = self.scrollable_content_region.height
-        if index < self.scroll_y:
-            self.scroll_to(y=index, animate=False)
-        elif index >= self.scroll_y + height:
-            self.scroll_to(y=index - height + 1, animate=False)
+        top = self._row_of(index)
+        bottom = self._row_of(index + 1) - 1 if index + 1 < len(self._lines) else self.row_count - 1
+        if top < self.scroll_y:
+            self.scroll_to(y=top, animate=False)
+        elif bottom >= self.scroll_y + height:
+            self.scroll_to(y=bottom - height + 1, animate=False)
 
     def on_click(self, event: events.Click) -> None:
-        index = int(self.scroll_y) + event.y
-        if 0 <= index < len(self._lines):
-            self._set_cursor(index)
+        row = int(self.scroll_y) + event.y
+        if 0 <= row < self.row_count:
+            self._set_cursor(self._line_at(row)[0])
 
     def action_open_detail(self) -> None:
         index = self.cursor if self.cursor is not None else len(self._lines) - 1
@@ -285,6 +464,8 @@ class LogPane(ScrollView, can_focus=True):
 
     def _show_follow_state(self) -> None:
         parts = ["Logs", *self.filter.describe()]
+        if self.wrap is not None:
+            parts.append("wrapped")
         if self.search:
             parts.append(f"search {safe_text(self.search)!r}")
         if self.unseen:
@@ -306,16 +487,18 @@ class LogPane(ScrollView, can_focus=True):
         self._lines.clear()
         self._strips.clear()
         self._width = 0
-        self.virtual_size = Size(0, 0)
+        if self.wrap is not None:
+            self._layout_wrap()
+        self._resize_virtual()
         self.refresh()
 
     def render_line(self, y: int) -> Strip:
         scroll_x, scroll_y = self.scroll_offset
-        index = scroll_y + y
         width = self.scrollable_content_region.width
         rich_style = self.rich_style
-        if index >= len(self._lines):
+        if scroll_y + y >= self.row_count:
             return Strip.blank(width, rich_style)
+        index, chunk = self._line_at(scroll_y + y)
         number = self._appended - len(self._lines) + index
         strip = self._strips.get(number)
         if strip is None:
@@ -328,6 +511,14 @@ class LogPane(ScrollView, can_focus=True):
             segments = list(text.render(self.app.console))
             strip = Strip(segments, text.cell_len)
             self._strips[number] = strip
+        if self.wrap is not None:
+            start, end = self.wrap.span(chunk)
+            strip = strip.crop(start, end)
+            if chunk:
+                strip = Strip(
+                    [Segment(" " * self.wrap.indent), *strip], self.wrap.indent + strip.cell_length
+                )
+            scroll_x = 0
         # The widget's style goes beneath the line's own (level colours stay on top).
         return strip.crop_extend(scroll_x, scroll_x + width, rich_style).apply_style(rich_style)
 
