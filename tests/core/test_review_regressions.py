@@ -83,10 +83,15 @@ def test_relayed_records_with_odd_fields_arrive_coerced(
     worker = supervisor.spawn(WorkerSpec(target=support_target("relayed_record")))
     assert supervisor.join(worker, timeout=10) == 0
     assert supervisor.wait_logs_drained(worker, 5)
-    relayed, nan = collector.of(worker)
+    relayed, nan, subclassed = collector.of(worker)
     assert relayed.level_name == "5"
     assert relayed.lineno == 0
     assert nan.created == nan.created  # not NaN
+    # str subclasses arrive as plain text (pickled as they were, the parent could
+    # not have unpickled them: their class lives in the worker's code).
+    texts = (subclassed.message, subclassed.level_name, subclassed.traceback)
+    assert texts == ("subclassed", "NOTICE", "exc text")
+    assert all(type(text) is str for text in texts)
 
 
 def test_a_corrupt_frame_header_ends_that_channel_only() -> None:

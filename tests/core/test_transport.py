@@ -81,7 +81,7 @@ def test_killed_writers_never_stall_the_others(
 
 
 def _frame(entry: LogEntry) -> bytes:
-    payload = pickle.dumps(entry)
+    payload = pickle.dumps(tuple(entry))  # the wire form: a plain tuple of the fields
     return struct.pack("!i", len(payload)) + payload
 
 

@@ -62,6 +62,10 @@ def evil_level_name() -> None:
     logging.warning("after the evil level name")
 
 
+class Marked(str):
+    """A str subclass defined here: the parent cannot import it to unpickle it."""
+
+
 def relayed_record() -> None:
     """A record relayed with makeLogRecord, carrying values no formatter expects."""
     logging.getLogger().handle(
@@ -71,6 +75,16 @@ def relayed_record() -> None:
     )
     logging.getLogger().handle(
         logging.makeLogRecord({"msg": "nan", "levelno": 20, "created": float("nan")})
+    )
+    logging.getLogger().handle(
+        logging.makeLogRecord(
+            {
+                "msg": Marked("subclassed"),
+                "levelno": 20,
+                "levelname": Marked("NOTICE"),
+                "exc_text": Marked("exc text"),
+            }
+        )
     )
 
 

@@ -25,6 +25,8 @@ _READ_CHUNK = 1 << 18
 _SHORT_HEADER = struct.Struct("!i")
 _LONG_HEADER = struct.Struct("!Q")
 _LARGEST_RECORD = 1 << 32  # 4 GiB: far beyond any log record; larger means corruption
+_FIELD_COUNT = len(LogEntry._fields)
+_as_entry = tuple.__new__  # a plain tuple of the fields -> LogEntry, without a Python call
 
 
 class LogChannel:
@@ -117,8 +119,8 @@ class LogChannel:
                 except Exception:
                     self.undecodable_records += 1
                 else:
-                    if isinstance(entry, LogEntry):
-                        entries.append(entry)
+                    if type(entry) is tuple and len(entry) == _FIELD_COUNT:
+                        entries.append(_as_entry(LogEntry, entry))
                     else:
                         self.undecodable_records += 1
                 offset = start + size
