@@ -4,6 +4,7 @@ Run as a plain script (not part of the test run):
 
     python -m tests.bench.bench_logs                  # 4 flooding workers, 10 s each phase
     python -m tests.bench.bench_logs --records 1000000
+    python -m tests.bench.bench_logs --wrap           # the same, long lines wrapped
 
 Prints one JSON object: ``limit_rps`` (per-worker queues, records unpickled and
 formatted in the parent, no UI), ``ingest_rps`` (records the headless app took in
@@ -64,39 +65,57 @@ def measure_limit(seconds: float) -> float:
         supervisor.shutdown(0.5)
 
 
-async def measure_app(seconds: float, records: int) -> dict[str, float]:
+async def measure_lag(lags: list[float], done: asyncio.Event) -> None:
+    """A 10 ms timer's lateness: how long the event loop was busy elsewhere."""
+    expected = time.monotonic() + 0.01
+    while not done.is_set():
+        await asyncio.sleep(0.01)
+        now = time.monotonic()
+        lags.append(now - expected)
+        expected = now + 0.01
+
+
+async def measure_keys(app: MprocApp, keys: list[float], done: asyncio.Event) -> None:
+    """Every 250 ms, press a key that moves the table's cursor; time until it moved."""
+    while not done.is_set():
+        await asyncio.sleep(0.25)
+        row = app.worker_table.cursor_row
+        pressed = time.monotonic()
+        app.post_message(events.Key("down" if row < WORKERS - 1 else "up", None))
+        while app.worker_table.cursor_row == row and time.monotonic() - pressed < 5:
+            await asyncio.sleep(0.002)
+        keys.append(time.monotonic() - pressed)
+
+
+async def measure_app(seconds: float, records: int, wrap: bool = False) -> dict[str, float]:
     """Ingest rate, loop lag and key latency of the real app, headless."""
     app = MprocApp(AppOptions(refresh=1.0, grace=0.5))
     lags: list[float] = []
     keys: list[float] = []
     per_worker = records // WORKERS if records else 0
     async with app.run_test(size=(160, 48)) as pilot:
+        if wrap:
+            await pilot.press("w")
         app.spawn_workers([flood(per_worker) for _ in range(WORKERS)])
         await pilot.pause(1.0)
         rss_start = psutil.Process().memory_info().rss
         taken_start = app.supervisor.records_received - app.mailbox.dropped
         start = time.monotonic()
-        expected = start + 0.01
-        next_key = start + 0.25
+        done = asyncio.Event()
+        probes = [
+            asyncio.create_task(measure_lag(lags, done)),
+            asyncio.create_task(measure_keys(app, keys, done)),
+        ]
         while True:
-            await asyncio.sleep(0.01)
-            now = time.monotonic()
-            lags.append(now - expected)
-            expected = now + 0.01
-            if now >= next_key:
-                row = app.worker_table.cursor_row
-                pressed = time.monotonic()
-                app.post_message(events.Key("down" if row < WORKERS - 1 else "up", None))
-                while app.worker_table.cursor_row == row and time.monotonic() - pressed < 5:
-                    await asyncio.sleep(0.002)
-                keys.append(time.monotonic() - pressed)
-                next_key = time.monotonic() + 0.25
-            elapsed = now - start
+            await asyncio.sleep(0.1)
+            elapsed = time.monotonic() - start
             if records:
                 if not app.supervisor.live_worker_ids() or elapsed > 600:
                     break
             elif elapsed >= seconds:
                 break
+        done.set()
+        await asyncio.gather(*probes)
         elapsed = time.monotonic() - start
         taken = app.supervisor.records_received - app.mailbox.dropped - taken_start
         rss_growth = (psutil.Process().memory_info().rss - rss_start) / 2**20
@@ -117,11 +136,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--records", type=int, default=0, help="total records, then stop")
+    parser.add_argument("--wrap", action="store_true", help="with the log pane wrapping (w)")
     arguments = parser.parse_args()
     figures: dict[str, float] = {}
     if not arguments.records:
         figures["limit_rps"] = measure_limit(arguments.seconds)
-    figures.update(asyncio.run(measure_app(arguments.seconds, arguments.records)))
+    figures.update(asyncio.run(measure_app(arguments.seconds, arguments.records, arguments.wrap)))
     if "limit_rps" in figures:
         figures["ratio"] = figures["ingest_rps"] / figures["limit_rps"]
     print(json.dumps({key: round(value, 2) for key, value in figures.items()}))

@@ -58,6 +58,9 @@ def style_line(line: str, first_line: bool) -> Text:
 # Records are kept as plain tuples (see LogPane.__init__): their fields by position.
 _WORKER_ID = LogEntry._fields.index("worker_id")
 _LEVEL = LogEntry._fields.index("level")
+_PROCESS_NAME = LogEntry._fields.index("process_name")
+_MESSAGE = LogEntry._fields.index("message")
+_TRACEBACK = LogEntry._fields.index("traceback")
 
 
 @dataclass(frozen=True)
@@ -243,28 +246,40 @@ class LogPane(ScrollView, can_focus=True):
         filtered = lines is not everything
         width = self._width
         added = 0
+        keep_everything, keep_shown = everything.append, lines.append
         for entry in entries:
+            message = entry[_MESSAGE]
+            if not entry[_TRACEBACK] and "\n" not in message:
+                # One line: the common case, kept lean (it runs for every record of a flood).
+                record = tuple(entry)
+                item = (record, 0)
+                keep_everything(item)
+                if filtered:
+                    if not keep(record):
+                        continue
+                    keep_shown(item)
+                size = len(message) + len(entry[_PROCESS_NAME])
+                if size > width:
+                    width = size
+                if wrap is not None:
+                    wrap.append(first_line_cells(entry))
+                added += 1
+                continue
             count = display_line_count(entry)
             record = tuple(entry)
-            items = [(record, 0)] if count == 1 else [(record, i) for i in range(count)]
+            items = [(record, part) for part in range(count)]
             everything.extend(items)
             if filtered:
                 if not keep(record):
                     continue
                 lines.extend(items)
-            if count == 1:
-                message, name = entry.message, entry.process_name
-                width = max(width, len(message) + len(name))
-                if wrap is not None:
-                    wrap.append(first_line_cells(entry))
-            else:
-                texts = format_log_lines(entry)
-                width = max(width, max(len(text) for text in texts) - LOG_PREFIX_WIDTH)
-                if wrap is not None:
-                    for text in texts[:count]:
-                        wrap.append(cell_len(text))
-                    for _ in range(count - len(texts)):  # a malformed record: blank lines
-                        wrap.append(0)
+            texts = format_log_lines(entry)
+            width = max(width, max(len(text) for text in texts) - LOG_PREFIX_WIDTH)
+            if wrap is not None:
+                for text in texts[:count]:
+                    wrap.append(cell_len(text))
+                for _ in range(count - len(texts)):  # a malformed record: blank lines
+                    wrap.append(0)
             added += count
         if not added:
             return
