@@ -55,7 +55,8 @@ async def test_scrolling_up_pauses_counts_new_lines_and_f_resumes() -> None:
         app.spawn_workers([WorkerSpec(target="mproc_tui.catalog:flood", kwargs=flood)])
         pane = app.query_one(LogPane)
         await wait_for(pilot, lambda: pane.line_count > 100, "a screenful of lines")
-        pane.scroll_home(animate=False)
+        await pilot.click(pane)  # the reader takes the pane and goes to the top
+        await pilot.press("home")
         await wait_for(pilot, lambda: pane.unseen > 20, "new lines counted while paused")
         assert "paused" in str(pane.border_title)
         top = pane.scroll_y
@@ -70,6 +71,11 @@ async def test_scrolling_up_pauses_counts_new_lines_and_f_resumes() -> None:
         await wait_for(pilot, lambda: pane.line_count > count + 20, "more lines")
         await wait_for(pilot, lambda: pane.is_vertical_scroll_end, "the newest line again")
         assert pane.unseen == 0
+        # Page Up pauses too, and End (in the pane) resumes.
+        await pilot.press("pageup")
+        await wait_for(pilot, lambda: pane.unseen > 0, "paused by Page Up")
+        await pilot.press("end")
+        await wait_for(pilot, lambda: pane.unseen == 0 and pane.is_vertical_scroll_end, "End")
 
 
 async def test_level_keys_and_l_filter_the_pane_and_say_so_in_its_title() -> None:

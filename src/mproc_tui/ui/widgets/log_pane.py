@@ -316,6 +316,15 @@ class LogPane(ScrollView, can_focus=True):
         self._scroll_pending = True
         self.call_after_refresh(self._scroll_to_newest, 5, self._follow_generation)
 
+    # Keys that read further up scroll at once: an animated scroll starts at the
+    # bottom, where the next batch of a flood would read it as "still following".
+    def action_scroll_home(self) -> None:
+        self.scroll_home(animate=False, immediate=True, x_axis=self.scroll_y == 0)
+
+    def action_page_up(self) -> None:
+        height = self.scrollable_content_region.height
+        self.scroll_to(y=max(0, self.scroll_y - height), animate=False, immediate=True)
+
     def watch_scroll_y(self, old_value: float, new_value: float) -> None:
         super().watch_scroll_y(old_value, new_value)
         if new_value < old_value:  # up: the reader wants to stay here, not be pulled down
