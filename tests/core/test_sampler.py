@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import multiprocessing
+import multiprocessing.synchronize
 import os
 import signal
 import time
@@ -60,3 +61,48 @@ def test_vanished_processes_are_dropped() -> None:
     process.join()
     assert process.pid is not None
     assert Sampler().sample({1: SampleRequest(process.pid, time.time() - 5)}) == {}
+
+
+def _parent_of_two(ready: multiprocessing.synchronize.Event) -> None:
+    """A process with a child that has a child of its own: a tree two deep."""
+    context = multiprocessing.get_context("fork")
+    grandchild_ready = context.Event()
+    child = context.Process(target=_parent_of_one, args=(grandchild_ready,))
+    child.start()
+    grandchild_ready.wait(10)
+    ready.set()
+    time.sleep(60)
+
+
+def _parent_of_one(ready: multiprocessing.synchronize.Event) -> None:
+    context = multiprocessing.get_context("fork")
+    grandchild = context.Process(target=_sleep_forever)
+    grandchild.start()
+    ready.set()
+    time.sleep(60)
+
+
+def test_samples_a_workers_descendants_as_a_tree_parent_first() -> None:
+    context = multiprocessing.get_context("fork")
+    ready = context.Event()
+    process = context.Process(target=_parent_of_two, args=(ready,))
+    process.start()
+    try:
+        assert process.pid is not None and ready.wait(10)
+        sampler = Sampler()
+        request = {1: SampleRequest(process.pid, time.time() - 5)}
+        sampler.sample(request)
+        children = sampler.sample(request)[1].children
+        assert [(child.depth, child.parent_pid) for child in children] == [
+            (1, process.pid),
+            (2, children[0].pid),
+        ]
+        assert all(child.state in ("sleeping", "running") for child in children)
+        assert all(child.cpu_percent is not None and child.rss for child in children)
+    finally:
+        import psutil
+
+        for child in psutil.Process(process.pid).children(recursive=True):
+            child.kill()
+        process.kill()
+        process.join()

@@ -1,13 +1,21 @@
-"""One row per worker: the supervisor's lifecycle joined with psutil's sample."""
+"""One row per worker: the supervisor's lifecycle joined with psutil's sample.
+
+Plain data and pure functions (sorting, the summary, which workers just failed),
+so the table's behaviour is tested without a terminal.
+"""
 
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable, Mapping
+from collections import deque
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
-from mproc_tui.core.sampler import ProcessSample, Sampler, SampleRequest
+from mproc_tui.core.sampler import ChildSample, ProcessSample, Sampler, SampleRequest
 from mproc_tui.core.supervisor import Lifecycle, Supervisor, WorkerStatus
+
+HISTORY_LENGTH = 60  # CPU samples kept per worker for its sparkline
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,12 +31,49 @@ class WorkerRow:
     cpu_percent: float | None
     rss: int | None
     uptime: float | None
+    threads: int | None = None
+    start_method: str = ""
+    children: tuple[ChildSample, ...] = ()
+    cpu_history: tuple[float, ...] = ()
+    stop_requested: bool = False
+
+    @property
+    def failed(self) -> bool:
+        """Ended with a non-zero code or by a signal."""
+        return self.exit_code is not None and self.exit_code != 0
+
+
+class CpuHistory:
+    """The last ``HISTORY_LENGTH`` CPU readings of each worker, oldest first.
+
+    Kept after a worker ends, so its row still shows what it did, and dropped
+    when the worker is cleared from the table.
+    """
+
+    def __init__(self, length: int = HISTORY_LENGTH) -> None:
+        self._length = length
+        self._readings: dict[int, deque[float]] = {}
+
+    def record(self, samples: Mapping[int, ProcessSample]) -> None:
+        for worker_id, sample in samples.items():
+            if sample.cpu_percent is not None:
+                readings = self._readings.setdefault(worker_id, deque(maxlen=self._length))
+                readings.append(sample.cpu_percent)
+
+    def keep_only(self, worker_ids: Iterable[int]) -> None:
+        wanted = set(worker_ids)
+        for worker_id in [key for key in self._readings if key not in wanted]:
+            del self._readings[worker_id]
+
+    def of(self, worker_id: int) -> tuple[float, ...]:
+        return tuple(self._readings.get(worker_id, ()))
 
 
 def build_rows(
     statuses: Iterable[WorkerStatus],
     samples: Mapping[int, ProcessSample],
     now: float,
+    history: CpuHistory | None = None,
 ) -> list[WorkerRow]:
     """Live workers show psutil's state; ended ones show their lifecycle."""
     rows: list[WorkerRow] = []
@@ -50,12 +95,19 @@ def build_rows(
                 cpu_percent=sample.cpu_percent if sample else None,
                 rss=sample.rss if sample else None,
                 uptime=end - status.started_at,
+                threads=sample.threads if sample else None,
+                start_method=status.start_method,
+                children=sample.children if sample else (),
+                cpu_history=history.of(status.worker_id) if history else (),
+                stop_requested=status.stop_requested,
             )
         )
     return rows
 
 
-def take_snapshot(supervisor: Supervisor, sampler: Sampler) -> list[WorkerRow]:
+def take_snapshot(
+    supervisor: Supervisor, sampler: Sampler, history: CpuHistory | None = None
+) -> list[WorkerRow]:
     """Poll the supervisor, sample the live processes, and join the two; blocking."""
     statuses = supervisor.poll()
     requests = {
@@ -64,4 +116,64 @@ def take_snapshot(supervisor: Supervisor, sampler: Sampler) -> list[WorkerRow]:
         if status.alive and status.pid is not None
     }
     samples = sampler.sample(requests)
-    return build_rows(statuses, samples, time.time())
+    if history is not None:
+        history.record(samples)
+        history.keep_only(status.worker_id for status in statuses)
+    return build_rows(statuses, samples, time.time(), history)
+
+
+# -- sorting ----------------------------------------------------------------------------
+
+# Column key -> the value a row sorts by. None (no reading yet, not ended) sorts last
+# whichever the direction, as htop keeps empty cells at the bottom.
+SORT_VALUES: dict[str, Callable[[WorkerRow], Any]] = {
+    "pid": lambda row: row.pid,
+    "name": lambda row: row.name.casefold(),
+    "daemon": lambda row: row.daemon,
+    "state": lambda row: row.state,
+    "exit": lambda row: row.exit_code,
+    "cpu": lambda row: row.cpu_percent,
+    "rss": lambda row: row.rss,
+    "threads": lambda row: row.threads,
+    "uptime": lambda row: row.uptime,
+    "method": lambda row: row.start_method,
+    "children": lambda row: len(row.children),
+    "history": lambda row: sum(row.cpu_history) / len(row.cpu_history) if row.cpu_history else None,
+}
+
+
+def sort_rows(rows: Sequence[WorkerRow], column: str, descending: bool) -> list[WorkerRow]:
+    """Rows ordered by ``column``; ties keep spawn order (worker id), missing values last."""
+    value_of = SORT_VALUES[column]
+    present = [row for row in rows if value_of(row) is not None]
+    missing = [row for row in rows if value_of(row) is None]
+    present.sort(key=lambda row: row.worker_id)
+    present.sort(key=value_of, reverse=descending)  # stable: ties stay in spawn order
+    missing.sort(key=lambda row: row.worker_id)
+    return present + missing
+
+
+# -- summary and alerts -----------------------------------------------------------------
+
+
+def summarize(rows: Iterable[WorkerRow]) -> str:
+    """``3 running · 1 exited · 1 failed``: the line above the table."""
+    running = exited = failed = 0
+    for row in rows:
+        if row.exit_code is None:
+            running += 1
+        elif row.failed:
+            failed += 1
+        else:
+            exited += 1
+    return f"{running} running · {exited} exited · {failed} failed"
+
+
+def newly_failed(previous: Mapping[int, WorkerRow], rows: Iterable[WorkerRow]) -> list[WorkerRow]:
+    """Workers that failed since the previous snapshot, unless mproc-tui stopped them."""
+    failures = []
+    for row in rows:
+        before = previous.get(row.worker_id)
+        if row.failed and not row.stop_requested and (before is None or before.exit_code is None):
+            failures.append(row)
+    return failures

@@ -7,13 +7,48 @@ is a zombie, or denies access is a normal event, not an error.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 
 import psutil
 
 # A process created this long before the worker was started is someone else's.
 _CREATE_TIME_SLACK = 1.0
+
+
+def _read_parent_map() -> dict[int, int]:
+    """``{pid: parent pid}`` for every process, read once per sweep.
+
+    ``Process.children()`` scans every process on each call: once per worker, 500
+    workers would mean 500 scans a sweep. psutil's own one-shot map (what
+    ``children()`` uses inside) costs about 20 us a process; ``process_iter`` is
+    the portable fallback, about 70 us a process.
+    """
+    one_shot: Callable[[], dict[int, int]] | None = getattr(psutil, "_ppid_map", None)
+    if one_shot is not None:
+        try:
+            return dict(one_shot())
+        except (psutil.Error, OSError):
+            pass
+    parents: dict[int, int] = {}
+    for process in psutil.process_iter(["ppid"]):
+        ppid = process.info.get("ppid")
+        if isinstance(ppid, int):
+            parents[process.pid] = ppid
+    return parents
+
+
+@dataclass(frozen=True, slots=True)
+class ChildSample:
+    """A process a worker started (or one of theirs): what the tree view shows."""
+
+    pid: int
+    parent_pid: int
+    depth: int  # 1: the worker's own child; 2: its grandchild; ...
+    name: str
+    state: str
+    cpu_percent: float | None
+    rss: int | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,6 +60,7 @@ class ProcessSample:
     cpu_percent: float | None
     rss: int | None
     threads: int | None
+    children: tuple[ChildSample, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,17 +76,87 @@ class Sampler:
 
     def __init__(self) -> None:
         self._processes: dict[int, tuple[psutil.Process, float]] = {}
+        self._children: dict[int, tuple[psutil.Process, float]] = {}  # by pid
 
     def sample(self, requests: Mapping[int, SampleRequest]) -> dict[int, ProcessSample]:
         for worker_id in list(self._processes):
             if worker_id not in requests:
                 del self._processes[worker_id]
         samples: dict[int, ProcessSample] = {}
+        children_of: dict[int, list[int]] = {}
+        if requests:
+            for pid, parent in _read_parent_map().items():
+                children_of.setdefault(parent, []).append(pid)
+        seen_children: set[int] = set()
         for worker_id, request in requests.items():
             sample = self._sample_one(worker_id, request)
-            if sample is not None:
-                samples[worker_id] = sample
+            if sample is None:
+                continue
+            if request.pid in children_of and sample.state != "zombie":
+                children = tuple(self._sample_children(request, children_of, seen_children))
+                sample = ProcessSample(
+                    sample.pid,
+                    sample.state,
+                    sample.cpu_percent,
+                    sample.rss,
+                    sample.threads,
+                    children,
+                )
+            samples[worker_id] = sample
+        for pid in list(self._children):
+            if pid not in seen_children:
+                del self._children[pid]
         return samples
+
+    def _sample_children(
+        self, request: SampleRequest, children_of: Mapping[int, list[int]], seen: set[int]
+    ) -> Iterator[ChildSample]:
+        """Every descendant of the worker, depth first, each parent before its children."""
+        stack = [(pid, request.pid, 1) for pid in sorted(children_of[request.pid], reverse=True)]
+        while stack:
+            pid, parent, depth = stack.pop()
+            child = self._sample_child(pid, parent, depth, request.started_at)
+            if child is None:
+                continue
+            seen.add(pid)
+            yield child
+            for grandchild in sorted(children_of.get(pid, ()), reverse=True):
+                stack.append((grandchild, pid, depth + 1))
+
+    def _sample_child(
+        self, pid: int, parent: int, depth: int, worker_started_at: float
+    ) -> ChildSample | None:
+        cached = self._children.get(pid)
+        try:
+            if cached is None:
+                process = psutil.Process(pid)
+                create_time = process.create_time()
+                if create_time < worker_started_at - _CREATE_TIME_SLACK:
+                    return None  # older than the worker: not one of its own
+                process.cpu_percent(None)
+                self._children[pid] = (process, create_time)
+                first = True
+            else:
+                process, create_time = cached
+                first = False
+            with process.oneshot():
+                if process.create_time() != create_time:
+                    del self._children[pid]
+                    return None
+                return ChildSample(
+                    pid=pid,
+                    parent_pid=parent,
+                    depth=depth,
+                    name=process.name(),
+                    state=str(process.status()),
+                    cpu_percent=None if first else process.cpu_percent(None),
+                    rss=process.memory_info().rss,
+                )
+        except psutil.ZombieProcess:
+            return ChildSample(pid, parent, depth, "", "zombie", None, None)
+        except (psutil.NoSuchProcess, psutil.AccessDenied):
+            self._children.pop(pid, None)
+            return None
 
     def _sample_one(self, worker_id: int, request: SampleRequest) -> ProcessSample | None:
         cached = self._processes.get(worker_id)

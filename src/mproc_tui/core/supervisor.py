@@ -74,6 +74,8 @@ class WorkerStatus:
     exit_code: int | None
     started_at: float
     ended_at: float | None
+    start_method: str = ""
+    stop_requested: bool = False  # mproc-tui stopped it (restart, quit): not a failure
 
     @property
     def alive(self) -> bool:
@@ -91,7 +93,9 @@ class StopReport:
 class _Worker:
     """The supervisor's mutable record of one worker; never leaves this module."""
 
-    def __init__(self, worker_id: int, spec: WorkerSpec, process: BaseProcess) -> None:
+    def __init__(
+        self, worker_id: int, spec: WorkerSpec, process: BaseProcess, start_method: str
+    ) -> None:
         self.worker_id = worker_id
         self.spec = spec
         self.process = process
@@ -101,6 +105,8 @@ class _Worker:
         self.ended_at: float | None = None
         self.exit_code: int | None = None
         self.join_requested = False
+        self.stop_requested = False
+        self.start_method = start_method
         self.ended = threading.Event()  # set by the reaper, once
         self.create_time = _create_time(self.pid)  # tells our PID from a reused one
         self.exit_watch: int | None = None  # a pidfd the reaper waits on, closed when reaped
@@ -124,6 +130,8 @@ class _Worker:
             exit_code=self.exit_code,
             started_at=self.started_at,
             ended_at=self.ended_at,
+            start_method=self.start_method,
+            stop_requested=self.stop_requested,
         )
 
 
@@ -214,7 +222,7 @@ class Supervisor:
             raise SupervisorError(f"could not start worker: {error}") from error
         channel.release_writer()
         self._listener.add(channel)
-        worker = _Worker(worker_id, spec, process)
+        worker = _Worker(worker_id, spec, process, context.get_start_method())
         with self._lock:
             self._workers[worker_id] = worker
             if process.pid is not None:  # the worker leads its own group
@@ -270,6 +278,28 @@ class Supervisor:
                     child.send_signal(signal_number)
         return 1 + len(children)
 
+    def signal_descendant(self, worker_id: int, pid: int, signal_number: int) -> None:
+        """Signal one process the worker started (the tree view's rows), and only it.
+
+        The PID is checked against the worker's descendants now, so a number that
+        was reused since the table showed it is never signalled.
+        """
+        with self._lock:
+            worker = self._get(worker_id)
+            if worker.exit_code is not None or worker.pid is None:
+                raise SupervisorError(f"{worker.name} has already exited")
+            descendants = _descendants(worker.pid, worker.create_time)
+        for child in descendants:
+            if child.pid == pid:
+                try:
+                    child.send_signal(signal_number)
+                except psutil.NoSuchProcess:
+                    break
+                except (psutil.AccessDenied, OSError) as error:
+                    raise SupervisorError(f"could not signal process {pid}: {error}") from None
+                return
+        raise SupervisorError(f"process {pid} has already exited")
+
     def respawn(self, worker_id: int) -> int:
         """Start a new process with the same spec; the old worker stays as it is."""
         with self._lock:
@@ -318,6 +348,8 @@ class Supervisor:
                 for i in worker_ids
                 if i in self._workers and self._workers[i].exit_code is None
             ]
+            for worker in live:
+                worker.stop_requested = True
         for worker in live:
             _signal_group(worker.pid, signal.SIGTERM)
         _wait_all(live, grace)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import signal
 import time
+from collections.abc import Sequence
 
 from mproc_tui.core.records import LogEntry
 
@@ -40,8 +41,11 @@ def safe_text(text: str) -> str:
 
 
 def plural(count: int, noun: str) -> str:
-    """``plural(1, "worker")`` -> ``1 worker``; ``plural(2, "worker")`` -> ``2 workers``."""
-    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+    """``plural(1, "worker")`` -> ``1 worker``; ``plural(2, "process")`` -> ``2 processes``."""
+    if count == 1:
+        return f"{count} {noun}"
+    ending = "es" if noun.endswith(("s", "x", "ch", "sh")) else "s"
+    return f"{count} {noun}{ending}"
 
 
 def signal_name(number: int) -> str:
@@ -133,3 +137,27 @@ def format_log_lines(entry: LogEntry) -> list[str]:
     indent = " " * len(prefix)
     lines.extend(f"{indent}{safe_text(line)}" for line in message_lines[1:])
     return lines
+
+
+_SPARK_LEVELS = "▁▂▃▄▅▆▇█"
+
+
+def sparkline(readings: Sequence[float], width: int = 15, per_cell: int = 4) -> str:
+    """CPU readings as block characters, newest at the right; one cell per ``per_cell``.
+
+    Each cell shows the busiest reading in its group, so a short burst still shows.
+    The scale is 0-100 % (a multi-threaded worker above that fills the cell). It
+    grows by a cell every ``per_cell`` readings until ``width`` cells.
+    """
+    recent = list(readings)[-width * per_cell :]
+    if not recent:
+        return ""
+    first = len(recent) % per_cell
+    groups = [recent[:first]] if first else []
+    groups += [recent[start : start + per_cell] for start in range(first, len(recent), per_cell)]
+    top = len(_SPARK_LEVELS) - 1
+    cells = []
+    for group in groups:
+        peak = max(0.0, min(100.0, max(group)))
+        cells.append(_SPARK_LEVELS[round(peak / 100.0 * top)])
+    return "".join(cells)

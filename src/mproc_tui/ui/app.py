@@ -23,14 +23,15 @@ from mproc_tui.core.export import export_records
 from mproc_tui.core.log_file import JsonLinesLog, fan_out
 from mproc_tui.core.mailbox import BatchMailbox
 from mproc_tui.core.records import LogEntry
-from mproc_tui.core.rows import take_snapshot
+from mproc_tui.core.rows import CpuHistory, WorkerRow, newly_failed, summarize, take_snapshot
 from mproc_tui.core.sampler import Sampler
 from mproc_tui.core.supervisor import Lifecycle, Supervisor, SupervisorError, WorkerSpec
 from mproc_tui.core.target_check import check_target
-from mproc_tui.core.text import plural, safe_text
+from mproc_tui.core.text import plural, safe_text, signal_name
 from mproc_tui.core.worker_plan import WorkerPlan, lesson_plans
 from mproc_tui.ui.messages import LogsWaiting, RefreshRequested, WorkersSampled
 from mproc_tui.ui.options import AppOptions
+from mproc_tui.ui.screens.children_screen import ChildrenChoice, ChildrenScreen
 from mproc_tui.ui.screens.detail_screen import DetailScreen
 from mproc_tui.ui.screens.export_screen import ExportChoice, ExportScreen
 from mproc_tui.ui.screens.help_screen import HelpScreen
@@ -66,17 +67,35 @@ class MprocApp(App[None]):
     TITLE = "mproc-tui"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("n", "spawn", "Spawn", tooltip="Spawn a worker (the built-in sleeper)"),
-        Binding("d", "spawn_daemon", "Daemon", tooltip="Spawn a daemon worker"),
+        Binding("d", "spawn_daemon", "Daemon", show=False, tooltip="Spawn a daemon worker"),
         Binding("N", "spawn_dialog", "Form", tooltip="Spawn workers of your choice (a form)"),
         Binding("k", "terminate", "Term", tooltip="Terminate the selected worker (SIGTERM)"),
         Binding("K", "kill", "Kill", tooltip="Kill the selected worker (SIGKILL)"),
         Binding("j", "join", "Join", tooltip="Join the selected worker (waits off the UI)"),
-        Binding("J", "join_all", "Join all", tooltip="Join every worker"),
+        Binding("J", "join_all", "Join all", show=False, tooltip="Join every worker"),
         Binding("s", "signal", "Signal", tooltip="Send any signal to the selected worker"),
         Binding(
             "r", "restart", "Restart", tooltip="Restart the selected worker: stop it, start anew"
         ),
         Binding("c", "clear_finished", "Clear", tooltip="Clear finished workers from the table"),
+        Binding("t", "toggle_tree", "Tree", tooltip="Table: show each worker's child processes"),
+        Binding(
+            "less_than_sign",
+            "move_sort(-1)",
+            "Sort ←",
+            show=False,
+            key_display="<",
+            tooltip="Table: sort by the column to the left",
+        ),
+        Binding(
+            "greater_than_sign",
+            "move_sort(1)",
+            "Sort →",
+            show=False,
+            key_display=">",
+            tooltip="Table: sort by the column to the right",
+        ),
+        Binding("i", "invert_sort", "Invert", show=False, tooltip="Table: invert the sort order"),
         Binding("f", "follow_logs", "Follow", show=False, tooltip="Log pane: follow new lines"),
         Binding("e", "export_logs", "Export", show=False, tooltip="Log pane: export to a file"),
         Binding("slash", "search_logs", "Search", show=False, tooltip="Log pane: search"),
@@ -120,6 +139,8 @@ class MprocApp(App[None]):
             # In the TUI, stderr is the screen: a failing log file says so as a toast.
             log_file.on_error = lambda message: self.call_from_thread(self._warn, message)
         self.sampler = Sampler()
+        self.cpu_history = CpuHistory()
+        self._last_rows: dict[int, WorkerRow] = {}
         self._sample_lock = threading.Lock()
         self._sample_queued = False
         # None until q; then "daemons" -> "asking" -> "wait" or "terminate".
@@ -188,19 +209,33 @@ class MprocApp(App[None]):
     def sample_workers(self) -> None:
         with self._sample_lock:  # one sweep at a time, posted in the order taken
             self._sample_queued = False  # changes from now on need a sweep of their own
-            rows = take_snapshot(self.supervisor, self.sampler)
+            rows = take_snapshot(self.supervisor, self.sampler, self.cpu_history)
             self.post_message(WorkersSampled(rows))
 
     def on_workers_sampled(self, message: WorkersSampled) -> None:
         if not self.screen_stack:  # shutting down: workers ending as they are stopped
             return
         self.worker_table.show_rows(message.rows)
+        self.worker_table.border_title = f"Workers — {summarize(message.rows)}"
+        if self._quit_stage is None:  # while quitting, workers end because we end them
+            for row in newly_failed(self._last_rows, message.rows):
+                self._alert_failure(row)
+        self._last_rows = {row.worker_id: row for row in message.rows}
         if isinstance(self.screen, QuitScreen):
             # The question is about workers that still run: keep it true as they end.
             running = sum(1 for row in message.rows if row.exit_code is None and not row.daemon)
             self.screen.show_running(running)
         self.empty_hint.display = not message.rows
         self.title = f"mproc-tui — {plural(len(message.rows), 'worker')}"
+
+    def _alert_failure(self, row: WorkerRow) -> None:
+        name = safe_text(row.name)
+        code = row.exit_code or 0
+        if code < 0:
+            what = f"{name} was killed by {signal_name(-code)} (exit code {code})"
+        else:
+            what = f"{name} exited with code {code}"
+        self.notify(what, title="Worker failed", severity="error", timeout=8, markup=False)
 
     # -- actions --------------------------------------------------------------------------
 
@@ -289,10 +324,50 @@ class MprocApp(App[None]):
         self.post_message(RefreshRequested())
 
     def action_terminate(self) -> None:
-        self._signal_selected(signal.SIGTERM)
+        self._stop_selected(signal.SIGTERM, "Terminate")
 
     def action_kill(self) -> None:
-        self._signal_selected(signal.SIGKILL)
+        self._stop_selected(signal.SIGKILL, "Kill")
+
+    def _stop_selected(self, signal_number: int, action: str) -> None:
+        """k/K: a child row's process alone; a worker with children asks about them."""
+        worker_id = self._selected()
+        if worker_id is None:
+            return
+        child_pid = self.worker_table.selected_child_pid
+        if child_pid is not None:
+            try:
+                self.supervisor.signal_descendant(worker_id, child_pid, signal_number)
+            except SupervisorError as error:
+                self._warn(str(error))
+            self.post_message(RefreshRequested())
+            return
+        row = self.worker_table.row_of(worker_id)
+        if row is None or not row.children or row.exit_code is not None:
+            self._signal_selected(signal_number)
+            return
+
+        def chosen(choice: ChildrenChoice | None) -> None:
+            if choice is None:
+                return
+            try:
+                self.supervisor.send_signal(
+                    worker_id, signal_number, with_children=choice == "with-children"
+                )
+            except SupervisorError as error:
+                self._warn(str(error))
+            self.post_message(RefreshRequested())
+
+        self.push_screen(ChildrenScreen(action, row.name, row.children), chosen)
+
+    def action_toggle_tree(self) -> None:
+        self.worker_table.set_tree(not self.worker_table.tree_view)
+
+    def action_move_sort(self, step: int) -> None:
+        self.worker_table.move_sort(step)
+
+    def action_invert_sort(self) -> None:
+        self.worker_table.invert_sort()
 
     def action_join(self) -> None:
         worker_id = self._selected()
