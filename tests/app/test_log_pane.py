@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import logging
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -310,3 +312,65 @@ def test_the_quick_line_width_matches_the_formatted_line(
         1, 0.0, 20, level_name, logger_name, "Process-1", 1, "T", "/p.py", 1, "f", message, None
     )
     assert first_line_cells(entry) == cell_len(format_log_lines(entry)[0])
+
+
+async def test_following_survives_the_pane_getting_shorter() -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        flood = {"records_per_second": 300, "message_size": 20}
+        app.spawn_workers([WorkerSpec(target="mproc_tui.catalog:flood", kwargs=flood)])
+        pane = app.query_one(LogPane)
+        await wait_for(pilot, lambda: pane.line_count > 200, "a few screenfuls")
+        await pilot.press("slash")  # the search box takes rows from the pane
+        await pilot.resize_terminal(120, 30)  # and the window shrinks
+        count = pane.line_count
+        await wait_for(pilot, lambda: pane.line_count > count + 50, "more lines")
+        await wait_for(pilot, lambda: pane.is_vertical_scroll_end, "the newest line")
+        assert pane.unseen == 0 and "paused" not in str(pane.border_title)
+
+
+async def test_previous_match_keys_that_every_terminal_sends() -> None:
+    """Shift+F3 arrives as F15 from xterm-style terminals; Shift+Enter often as Enter."""
+    app = make_app()
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        flood = {"count": 50, "message_size": 20}
+        app.spawn_workers([WorkerSpec(target="mproc_tui.catalog:flood", kwargs=flood)])
+        pane = app.query_one(LogPane)
+        await wait_for(pilot, lambda: pane.line_count == 50, "50 lines")
+        await pilot.press("slash", *"record 4", "down")
+        first = pane.cursor
+        await pilot.press("down")
+        second = pane.cursor
+        assert first is not None and second is not None and second != first
+        await pilot.press("up")
+        assert pane.cursor == first
+        await pilot.press("tab")  # leave the box: F3 and F15 step from anywhere
+        await pilot.press("f3")
+        assert pane.cursor == second
+        await pilot.press("f15")
+        assert pane.cursor == first
+        await pilot.press("escape")  # closes the search even outside the box
+        await wait_for(pilot, lambda: not app.search_box.display, "the box to close")
+        assert pane.search == ""
+        pane.set_filter(replace(pane.filter, min_level=logging.CRITICAL))
+        await pilot.press("e")
+        await wait_for(
+            pilot,
+            lambda: any("Nothing to export" in n.message for n in app._notifications),
+            "no export of nothing",
+        )
+        assert not isinstance(app.screen, ExportScreen)
+
+
+async def test_the_detail_panel_shows_a_long_message_whole() -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        long_message = "start-" + "x" * 300 + "-THE-END"
+        app.spawn_workers([WorkerSpec(target=support_target("say"), args=(long_message,))])
+        pane = app.query_one(LogPane)
+        await wait_for(pilot, lambda: pane.line_count == 1, "the line")
+        pane.focus()
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, DetailScreen), "the detail panel")
+        shown = screen_text(app)
+        assert "-THE-END" in shown and "…" not in shown

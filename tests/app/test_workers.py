@@ -6,9 +6,12 @@ import os
 import re
 
 import psutil
+from textual.binding import Binding
 
 from mproc_tui.core.supervisor import WorkerSpec
 from mproc_tui.ui.screens.help_screen import HelpScreen
+from mproc_tui.ui.widgets.log_pane import LogPane
+from mproc_tui.ui.widgets.search_box import SearchBox
 from tests.app.helpers import (
     SIZE,
     gone,
@@ -180,14 +183,22 @@ async def test_demo_replays_the_lesson() -> None:
         assert messages.index("renamed worker: start") < messages.index("renamed worker: end")
 
 
-async def test_question_mark_lists_every_key() -> None:
+async def test_question_mark_lists_every_key_by_area() -> None:
     app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=(160, 120)) as pilot:  # tall enough to show it all
         await pilot.press("question_mark")
         await wait_for(pilot, lambda: isinstance(app.screen, HelpScreen), "the help screen")
         help_text = screen_text(app)
-        for description in ("Spawn a worker", "SIGTERM", "SIGKILL", "Join every", "Clear", "Quit"):
-            assert description in help_text
+        for title in ("Workers", "Table", "Logs", "App", "In the log pane", "In the search box"):
+            assert title in help_text
+        for binding in [*app.BINDINGS, *LogPane.BINDINGS, *SearchBox.BINDINGS]:
+            assert isinstance(binding, Binding)
+            explanation = binding.tooltip or ""
+            for area in ("Log pane: ", "Table: "):
+                explanation = explanation.removeprefix(area)
+            assert explanation[1:24] in help_text, binding  # long ones wrap
+        for keys in ("<", ">", "Shift+F3", "Page Up", "Enter, ↓"):
+            assert keys in help_text
         await pilot.press("escape")
         await wait_for(pilot, lambda: not isinstance(app.screen, HelpScreen), "help to close")
 

@@ -45,7 +45,7 @@ def plural(count: int, noun: str) -> str:
     if count == 1:
         return f"{count} {noun}"
     ending = "es" if noun.endswith(("s", "x", "ch", "sh")) else "s"
-    return f"{count} {noun}{ending}"
+    return f"{count:,} {noun}{ending}"
 
 
 def signal_name(number: int) -> str:

@@ -9,6 +9,7 @@ import os
 import signal
 import threading
 import time
+from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
 from typing import ClassVar
@@ -34,7 +35,7 @@ from mproc_tui.ui.options import AppOptions
 from mproc_tui.ui.screens.children_screen import ChildrenChoice, ChildrenScreen
 from mproc_tui.ui.screens.detail_screen import DetailScreen
 from mproc_tui.ui.screens.export_screen import ExportChoice, ExportScreen
-from mproc_tui.ui.screens.help_screen import HelpScreen
+from mproc_tui.ui.screens.help_screen import HelpScreen, help_sections
 from mproc_tui.ui.screens.quit_screen import QuitChoice, QuitScreen
 from mproc_tui.ui.screens.signal_screen import SignalChoice, SignalScreen
 from mproc_tui.ui.screens.spawn_screen import SpawnScreen
@@ -101,7 +102,19 @@ class MprocApp(App[None]):
         Binding("slash", "search_logs", "Search", show=False, tooltip="Log pane: search"),
         Binding("f3", "search_step(True)", "Next", show=False, tooltip="Log pane: next match"),
         Binding(
-            "shift+f3", "search_step(False)", "Prev", show=False, tooltip="Log pane: previous match"
+            # xterm-style terminals (tmux, GNOME Terminal) send Shift+F3 as F15
+            "shift+f3,f15",
+            "search_step(False)",
+            "Prev",
+            show=False,
+            tooltip="Log pane: previous match",
+        ),
+        Binding(
+            "escape",
+            "close_search",
+            "Close search",
+            show=False,
+            tooltip="Log pane: close the search",
         ),
         Binding("l", "filter_worker", "Only", show=False, tooltip="Log pane: selected worker only"),
         Binding(
@@ -415,13 +428,13 @@ class MprocApp(App[None]):
     def _search_changed(self, event: Input.Changed) -> None:
         self.log_pane.set_search(event.value)
 
-    @on(Input.Submitted, "#log-search")
-    def _search_submitted(self) -> None:
-        self.action_search_step(True)
-
     @on(SearchBox.Step)
     def _search_stepped(self, message: SearchBox.Step) -> None:
         self.action_search_step(message.forward)
+
+    def action_close_search(self) -> None:
+        if self.search_box.display:
+            self._search_closed()
 
     @on(SearchBox.Closed)
     def _search_closed(self) -> None:
@@ -435,6 +448,9 @@ class MprocApp(App[None]):
 
     def action_export_logs(self) -> None:
         entries = self.log_pane.shown_entries()
+        if not entries:
+            self._warn("Nothing to export: the log pane shows no records.")
+            return
         stem = time.strftime("mproc-tui-logs-%Y%m%d-%H%M%S")
 
         def chosen(choice: ExportChoice | None) -> None:
@@ -471,8 +487,15 @@ class MprocApp(App[None]):
             self.log_pane.set_filter(replace(current, worker_id=worker_id, worker_name=name))
 
     def action_help(self) -> None:
-        bindings = [b for b in self.BINDINGS if isinstance(b, Binding)]
-        self.push_screen(HelpScreen(bindings))
+        def keys(bindings: Iterable[BindingType]) -> list[Binding]:
+            return [binding for binding in bindings if isinstance(binding, Binding)]
+
+        sections = help_sections(
+            keys(self.BINDINGS),
+            ("In the log pane (Tab or a click focuses it)", keys(LogPane.BINDINGS)),
+            ("In the search box", keys(SearchBox.BINDINGS)),
+        )
+        self.push_screen(HelpScreen(sections))
 
     # -- quitting -------------------------------------------------------------------------
 

@@ -33,7 +33,7 @@ def detail_fields(entry: LogEntry) -> list[tuple[str, str]]:
         ("process", f"{entry.process_name} (pid {entry.pid})"),
         ("thread", entry.thread_name),
         ("file:line", place),
-        ("function", entry.function),
+        ("function", entry.function if entry.function not in ("", "None") else "(none)"),
         ("message", entry.message),
     ]
     return [(label, safe_text(str(value))) for label, value in fields]
@@ -49,7 +49,7 @@ class DetailScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         table = Table(box=None, show_header=False, padding=(0, 2, 0, 0))
         table.add_column(style="bold", no_wrap=True)
-        table.add_column()
+        table.add_column(overflow="fold")  # long unbroken text (URLs, blobs) wraps, never cut
         for label, value in detail_fields(self.entry):
             table.add_row(Text(label), Text(value))
         with VerticalScroll(id="detail-dialog"):

@@ -1,6 +1,8 @@
-"""Every key of the app, generated from the bindings so it cannot fall out of date."""
+"""Every key of the app by area, generated from the bindings so it cannot fall out of date."""
 
 from __future__ import annotations
+
+from collections.abc import Iterable
 
 from rich.table import Table
 from rich.text import Text
@@ -10,18 +12,54 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Label, Static
 
+KEY_NAMES = {
+    "question_mark": "?",
+    "ctrl+q": "Ctrl+Q",
+    "escape": "Esc",
+    "slash": "/",
+    "f3": "F3",
+    "shift+f3": "Shift+F3",
+    "f15": "",  # what xterm-style terminals send for Shift+F3: same key, not another
+    "end": "End",
+    "home": "Home",
+    "pageup": "Page Up",
+    "up": "↑",
+    "down": "↓",
+    "enter": "Enter",
+    "shift+enter": "Shift+Enter",
+    "less_than_sign": "<",
+    "greater_than_sign": ">",
+}
+
+# A tooltip "Log pane: search" files the key under "Logs", shown as "search".
+AREAS = (("Table: ", "Table"), ("Log pane: ", "Logs"))
+APP_ACTIONS = ("help", "request_quit")
+
+Section = tuple[str, list[Binding]]
+
 
 def describe_key(key: str) -> str:
-    names = {
-        "question_mark": "?",
-        "ctrl+q": "Ctrl+Q",
-        "escape": "Esc",
-        "slash": "/",
-        "f3": "F3",
-        "shift+f3": "Shift+F3",
-        "end": "End",
-    }
-    return ", ".join(names.get(part, part) for part in key.split(","))
+    names = [KEY_NAMES.get(part.strip(), part.strip()) for part in key.split(",")]
+    return ", ".join(name for name in names if name)
+
+
+def help_sections(app_bindings: Iterable[Binding], *pane_sections: Section) -> list[Section]:
+    """Group the app's keys by area (Workers, Table, Logs, App), then the panes' own keys."""
+    areas: dict[str, list[Binding]] = {"Workers": [], "Table": [], "Logs": [], "App": []}
+    for binding in app_bindings:
+        tooltip = binding.tooltip or ""
+        area = next((name for prefix, name in AREAS if tooltip.startswith(prefix)), "Workers")
+        if binding.action in APP_ACTIONS:
+            area = "App"
+        areas[area].append(binding)
+    return [*((name, keys) for name, keys in areas.items() if keys), *pane_sections]
+
+
+def _explain(binding: Binding) -> str:
+    text = binding.tooltip or binding.description
+    for prefix, _ in AREAS:
+        text = text.removeprefix(prefix)
+    return text[:1].upper() + text[1:]
 
 
 class HelpScreen(ModalScreen[None]):
@@ -29,23 +67,38 @@ class HelpScreen(ModalScreen[None]):
         Binding("escape,question_mark,q", "dismiss", "Close"),
     ]
 
-    def __init__(self, bindings: list[Binding]) -> None:
+    def __init__(self, sections: list[Section]) -> None:
         super().__init__()
-        self.key_bindings = bindings
+        self.sections = sections
 
     def compose(self) -> ComposeResult:
-        table = Table(box=None, show_header=False, padding=(0, 2))
-        table.add_column(style="bold")
-        table.add_column()
-        for binding in self.key_bindings:
-            table.add_row(
-                Text(describe_key(binding.key)), Text(binding.tooltip or binding.description)
-            )
         with VerticalScroll(id="help-dialog"):
             yield Label("Keys", id="help-title")
-            yield Static(table)
-            yield Label("Up/Down or a mouse click selects a worker.", id="help-selection")
+            for title, bindings in self.sections:
+                yield Label(title, classes="help-section")
+                yield Static(self._table(bindings))
+            yield Label(
+                "↑/↓ or a click selects a worker; a click on a header sorts by it. "
+                "Tab moves between the table and the log pane.",
+                id="help-selection",
+            )
             yield Label("Esc, ? or q closes this help.", id="help-hint")
+
+    @staticmethod
+    def _table(bindings: list[Binding]) -> Table:
+        """One row per action: keys that do the same thing share it."""
+        rows: dict[str, tuple[list[str], str]] = {}
+        for binding in bindings:
+            keys = binding.key_display or describe_key(binding.key)
+            known = rows.setdefault(binding.action, ([], _explain(binding)))
+            if keys and keys not in known[0]:
+                known[0].append(keys)
+        table = Table(box=None, show_header=False, padding=(0, 2))
+        table.add_column(style="bold", min_width=12)
+        table.add_column()
+        for keys, explanation in rows.values():
+            table.add_row(Text(", ".join(keys)), Text(explanation))
+        return table
 
     async def action_dismiss(self, result: None = None) -> None:
         self.dismiss(result)

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from rich.cells import cell_len
 from rich.segment import Segment
+from rich.style import Style
 from rich.text import Text
 from textual import events
 from textual.binding import Binding
@@ -95,6 +96,7 @@ def _line_text(record: tuple[object, ...], part: int) -> str:
     return lines[part] if part < len(lines) else ""  # a malformed record has one line
 
 
+_CONTINUATION_STYLE = Style(dim=True)
 _CAPTURED_STREAMS = ("stdout", "stderr")  # their lines add " [stdout]" to the name
 
 
@@ -182,10 +184,16 @@ class LogPane(ScrollView, can_focus=True):
     """
 
     BINDINGS = [
-        Binding("end", "follow", "Follow", show=False),
-        Binding("up", "move_cursor(-1)", "Up", show=False),
-        Binding("down", "move_cursor(1)", "Down", show=False),
-        Binding("enter", "open_detail", "Detail", show=False),
+        Binding("end", "follow", "Follow", show=False, tooltip="Follow new lines again"),
+        Binding(
+            "home", "scroll_home", "Top", show=False, tooltip="The oldest line (pauses following)"
+        ),
+        Binding("pageup", "page_up", "Page up", show=False, tooltip="Page up (pauses following)"),
+        Binding("up", "move_cursor(-1)", "Up", show=False, tooltip="Choose the line above"),
+        Binding("down", "move_cursor(1)", "Down", show=False, tooltip="Choose the line below"),
+        Binding(
+            "enter", "open_detail", "Detail", show=False, tooltip="Every field of the chosen record"
+        ),
     ]
 
     @dataclass
@@ -218,6 +226,9 @@ class LogPane(ScrollView, can_focus=True):
         self._width = 0
         self._strips: LRUCache[int, Strip] = LRUCache(1024)
         self._scroll_pending = False
+        # Following is the reader's choice, not a position: a pane that gets shorter
+        # (a resize, the search box opening) is no longer at the end but still follows.
+        self.following = True
         self._follow_generation = 0  # bumped when the reader scrolls up: cancels a pending follow
         self.unseen = 0  # lines that arrived while the user was reading further up
         self.wrap: WrapLayout | None = None  # None: long lines scroll sideways instead
@@ -239,7 +250,7 @@ class LogPane(ScrollView, can_focus=True):
         return [LogEntry._make(record) for record, part in self._lines if part == 0]
 
     def add_entries(self, entries: Iterable[LogEntry]) -> None:
-        following = self._scroll_pending or self.is_vertical_scroll_end
+        following = self.following
         lines, everything, keep, wrap = self._lines, self._all, self.filter.keeps, self.wrap
         shown_before = len(lines)
         first_row_before = self._first_row
@@ -311,6 +322,7 @@ class LogPane(ScrollView, can_focus=True):
 
     def follow(self) -> None:
         """Jump to the newest line and keep following (End or f)."""
+        self.following = True
         self.unseen = 0
         self._show_follow_state()
         self._scroll_pending = True
@@ -327,12 +339,15 @@ class LogPane(ScrollView, can_focus=True):
 
     def watch_scroll_y(self, old_value: float, new_value: float) -> None:
         super().watch_scroll_y(old_value, new_value)
-        if new_value < old_value:  # up: the reader wants to stay here, not be pulled down
+        if self.is_vertical_scroll_end:  # the reader caught up (or never left)
+            self.following = True
+            if self.unseen:
+                self.unseen = 0
+                self._show_follow_state()
+        elif new_value < old_value:  # up: the reader wants to stay here, not be pulled down
+            self.following = False
             self._follow_generation += 1
             self._scroll_pending = False
-        if self.unseen and self.is_vertical_scroll_end:  # the reader caught up
-            self.unseen = 0
-            self._show_follow_state()
 
     # -- wrapping ---------------------------------------------------------------------------
 
@@ -356,13 +371,14 @@ class LogPane(ScrollView, can_focus=True):
 
     def _resize_virtual(self) -> None:
         if self.wrap is None:
-            self.virtual_size = Size(self._width + LOG_PREFIX_WIDTH + 12, len(self._lines))
+            width = self._width + LOG_PREFIX_WIDTH + 12 if self._lines else 0
+            self.virtual_size = Size(width, len(self._lines))
         else:
             self.virtual_size = Size(self.wrap.width, self.wrap.height)
 
     def set_wrap(self, on: bool) -> None:
         """Wrap long lines to the pane's width (w), or let them scroll sideways."""
-        following = self._scroll_pending or self.is_vertical_scroll_end
+        following = self.following
         top_line = self._line_at(int(self.scroll_y))[0] if self._lines else 0
         if on:
             # The vertical scrollbar is always there while wrapping, so the width the
@@ -493,7 +509,10 @@ class LogPane(ScrollView, can_focus=True):
         if self.search:
             parts.append(f"search {safe_text(self.search)!r}")
         if self.unseen:
-            parts.append(f"paused, {self.unseen:,} new lines below (End or f)")
+            paused = f"paused, {self.unseen:,} new lines below (End or f)"
+            if len(self._all) == self.max_lines:
+                paused += ", the oldest dropping off"
+            parts.append(paused)
         self.border_title = " — ".join(parts)
 
     def _scroll_to_newest(self, tries: int, generation: int) -> None:
@@ -539,8 +558,11 @@ class LogPane(ScrollView, can_focus=True):
             start, end = self.wrap.span(chunk)
             strip = strip.crop(start, end)
             if chunk:
+                indent = self.wrap.indent
+                marker = [Segment(" " * (indent - 2)), Segment("↳ ", _CONTINUATION_STYLE)]
                 strip = Strip(
-                    [Segment(" " * self.wrap.indent), *strip], self.wrap.indent + strip.cell_length
+                    [*(marker if indent >= 2 else [Segment(" " * indent)]), *strip],
+                    indent + strip.cell_length,
                 )
             scroll_x = 0
         # The widget's style goes beneath the line's own (level colours stay on top).

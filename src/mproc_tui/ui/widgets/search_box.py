@@ -1,4 +1,4 @@
-"""The log search box: type to highlight, Enter / Shift+Enter for next / previous."""
+"""The log search box: type to highlight; Enter or Down / Shift+Enter or Up step through."""
 
 from __future__ import annotations
 
@@ -12,9 +12,13 @@ from textual.widgets import Input
 class SearchBox(Input):
     """Posts what the user wants; the app moves the pane (messages up)."""
 
+    # Many terminals send Shift+Enter as a plain Enter: Up and Down always work.
     BINDINGS = [
-        Binding("shift+enter", "previous", "Previous match", show=False),
-        Binding("escape", "close", "Close search", show=False),
+        Binding("enter", "step(True)", "Next match", show=False, tooltip="Next match"),
+        Binding("down", "step(True)", "Next match", show=False, tooltip="Next match"),
+        Binding("shift+enter", "step(False)", "Previous", show=False, tooltip="Previous match"),
+        Binding("up", "step(False)", "Previous match", show=False, tooltip="Previous match"),
+        Binding("escape", "close", "Close search", show=False, tooltip="Close the search"),
     ]
 
     @dataclass
@@ -25,8 +29,8 @@ class SearchBox(Input):
     class Closed(Message):
         pass
 
-    def action_previous(self) -> None:
-        self.post_message(self.Step(forward=False))
+    def action_step(self, forward: bool) -> None:
+        self.post_message(self.Step(forward=forward))
 
     def action_close(self) -> None:
         self.post_message(self.Closed())
