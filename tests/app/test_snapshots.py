@@ -17,7 +17,10 @@ import pytest
 from textual.pilot import Pilot
 
 from mproc_tui.core.records import LogEntry
+from mproc_tui.core.rows import WorkerRow
+from mproc_tui.core.sampler import ChildSample
 from mproc_tui.ui.app import MprocApp
+from mproc_tui.ui.messages import WorkersSampled
 from tests.app.helpers import make_app
 
 SIZE = (110, 34)
@@ -103,3 +106,64 @@ def test_log_pane_wrapped_with_a_search_highlighted(snap_compare) -> None:  # ty
         pilot.app.log_pane.set_search("item-2")
 
     assert snap_compare(app_with_logs(), terminal_size=SIZE, run_before=wrapped_and_searched)
+
+
+def table_row(worker_id: int, state: str, **fields: object) -> WorkerRow:
+    values: dict[str, object] = {
+        "pid": 4100 + worker_id,
+        "name": f"Process-{worker_id}",
+        "daemon": False,
+        "exit_code": None,
+        "cpu_percent": 0.0,
+        "rss": 14_500_000 + worker_id * 250_000,
+        "uptime": 61.0 + worker_id,
+        "threads": 3,
+        "start_method": "forkserver",
+        "cpu_history": (0.0,) * 12,
+    }
+    values.update(fields)
+    if values["exit_code"] is not None:
+        values.update(cpu_percent=None, rss=None, threads=None)
+    return WorkerRow(worker_id=worker_id, state=state, **values)  # type: ignore[arg-type]
+
+
+EVERY_STATE = [
+    table_row(
+        1,
+        "running",
+        cpu_percent=98.7,
+        cpu_history=(5.0, 20.0, 45.0, 70.0, 90.0, 99.0, 99.0, 98.0, 99.0, 97.0, 99.0, 98.7),
+    ),
+    table_row(2, "sleeping", name="renamed worker", daemon=True),
+    table_row(3, "stopped"),
+    table_row(4, "zombie"),
+    table_row(5, "disk-sleep", start_method="spawn"),
+    table_row(6, "exited", exit_code=0),
+    table_row(7, "exited", exit_code=1),
+    table_row(8, "killed", exit_code=-9),
+    table_row(9, "joined", exit_code=0, start_method="fork"),
+    table_row(
+        10,
+        "sleeping",
+        name="pool owner",
+        threads=5,
+        children=(
+            ChildSample(4301, 4110, 1, "python3", "sleeping", 0.0, 9_800_000),
+            ChildSample(4302, 4110, 1, "python3", "running", 54.0, 9_900_000),
+            ChildSample(4303, 4302, 2, "sh", "zombie", None, None),
+        ),
+    ),
+]
+
+
+def test_worker_table_with_every_state_and_a_tree(snap_compare) -> None:  # type: ignore[no-untyped-def]
+    async def show_every_state(pilot: Pilot[None]) -> None:
+        app = pilot.app
+        assert isinstance(app, MprocApp)
+        app.on_workers_sampled(WorkersSampled(EVERY_STATE))
+        await pilot.press("t")
+        await pilot.pause(0.2)
+
+    # No sampling tick during the test: the rows shown are exactly these.
+    app = make_app(refresh=3600.0)
+    assert snap_compare(app, terminal_size=(150, 46), run_before=show_every_state)

@@ -53,7 +53,7 @@ STATE_STYLES = {
     "running": "green",
     "sleeping": "cyan",
     "idle": "cyan",
-    "disk-sleep": "magenta",
+    "disk-sleep": "yellow",
     "stopped": "bold black on yellow",
     "tracing-stop": "bold black on yellow",
     "zombie": "bold white on red",
