@@ -26,13 +26,7 @@ def make_app(**options: object) -> MprocApp:
 
 def table_rows(app: MprocApp) -> list[dict[str, str]]:
     """The table as the user reads it: column key -> visible text, top to bottom."""
-    table = app.query_one(WorkerTable)
-    rows = []
-    for index in range(table.row_count):
-        cells = table.get_row_at(index)
-        keys = [str(column.key.value) for column in table.ordered_columns]
-        rows.append({key: cell.plain for key, cell in zip(keys, cells, strict=True)})
-    return rows
+    return app.query_one(WorkerTable).row_texts()
 
 
 def log_lines(app: MprocApp) -> list[str]:

@@ -188,7 +188,7 @@ async def test_enter_on_a_line_shows_every_field_and_the_traceback() -> None:
         pane = app.query_one(LogPane)
         await wait_for(pilot, lambda: any("uncaught" in line for line in pane.lines), "crash")
         index = next(i for i, line in enumerate(pane.lines) if "uncaught" in line)
-        await pilot.click(pane, offset=(10, index - int(pane.scroll_y)))
+        await pilot.click(pane, offset=(10, 1 + index - int(pane.scroll_y)))  # 1: the border
         assert pane.cursor == index
         await pilot.press("enter")
         await wait_for(pilot, lambda: isinstance(app.screen, DetailScreen), "the detail panel")

@@ -19,7 +19,7 @@ MIXED = [
 
 
 def header_label(table: WorkerTable, key: str) -> str:
-    return table.columns[key].label.plain  # type: ignore[index]
+    return table.header_label(key)
 
 
 async def test_every_column_sorts_both_ways_and_the_selection_stays() -> None:
@@ -59,7 +59,7 @@ async def test_clicking_a_header_sorts_and_a_second_click_inverts() -> None:
         app.spawn_workers(MIXED[:2])
         table = app.worker_table
         await wait_rows(pilot, app, 2)
-        x = 1 + sum((column.width or 8) + 2 for column in COLUMNS[:1]) + 2  # inside "Name"
+        x = 1 + (COLUMNS[0].width or 0) + 2 + 2  # inside "Name", after the PID column
         assert COLUMNS[1].key == "name"
         await pilot.click(WorkerTable, offset=(x, 1))
         assert table.sort_column == "name" and not table.sort_descending
@@ -156,3 +156,15 @@ async def test_the_cpu_sparkline_grows_with_samples() -> None:
         await wait_for(pilot, lambda: len(table_rows(app)[0]["history"]) >= first + 2, "growth")
         # A busy worker draws tall cells.
         await wait_for(pilot, lambda: "█" in table_rows(app)[0]["history"], "a full cell")
+
+
+async def test_clicking_a_row_selects_that_worker() -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        app.spawn_workers(MIXED[:2])
+        table = app.worker_table
+        await wait_rows(pilot, app, 2)
+        assert table.cursor_row == 0
+        await pilot.click(WorkerTable, offset=(20, 3))  # border, header, first row, second
+        assert table.cursor_row == 1
+        assert table.selected_worker_id == app.worker_table.rows_shown()[1].worker_id

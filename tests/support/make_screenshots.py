@@ -37,7 +37,7 @@ async def make_screenshots() -> list[Path]:
         logs = app.query_one(LogPane)
 
         def lesson_started() -> bool:
-            states = [table.get_row_at(i)[3].plain for i in range(table.row_count)]
+            states = [row["state"] for row in table.row_texts()]
             started = sum(": start" in line for line in logs.lines)
             return len(states) == 2 and set(states) == {"sleeping"} and started == 2
 
@@ -47,7 +47,7 @@ async def make_screenshots() -> list[Path]:
         await pilot.press("q")
         await _until(pilot, lambda: isinstance(app.screen, QuitScreen))
         # The daemon was terminated before the question: let its row say so.
-        await _until(pilot, lambda: table.get_row_at(0)[4].plain == "-15 SIGTERM")
+        await _until(pilot, lambda: table.row_texts()[0]["exit"] == "-15 SIGTERM")
         written.append(Path(app.save_screenshot("quit-dialog.svg", str(SCREENSHOTS))))
         await pilot.press("t")
         await _until(pilot, lambda: not app.is_running)

@@ -488,7 +488,10 @@ class LogPane(ScrollView, can_focus=True):
             self.scroll_to(y=bottom - height + 1, animate=False)
 
     def on_click(self, event: events.Click) -> None:
-        row = int(self.scroll_y) + event.y
+        offset = event.get_content_offset(self)  # None on the border or a scrollbar
+        if offset is None:
+            return
+        row = int(self.scroll_y) + offset.y
         if 0 <= row < self.row_count:
             self._set_cursor(self._line_at(row)[0])
 
