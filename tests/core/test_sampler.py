@@ -106,3 +106,22 @@ def test_samples_a_workers_descendants_as_a_tree_parent_first() -> None:
             child.kill()
         process.kill()
         process.join()
+
+
+def test_a_known_create_time_decides_whose_pid_it_is_not_the_start_time() -> None:
+    """Under load start() can return seconds after the fork: the worker is still ours."""
+    process = multiprocessing.get_context("fork").Process(target=_sleep_forever)
+    process.start()
+    try:
+        assert process.pid is not None
+        import psutil
+
+        created = psutil.Process(process.pid).create_time()
+        late_start = time.time() + 30  # as if start() had returned 30 s after the fork
+        sampler = Sampler()
+        assert 1 in sampler.sample({1: SampleRequest(process.pid, late_start, created)})
+        other = {2: SampleRequest(process.pid, time.time() - 5, created - 100)}
+        assert Sampler().sample(other) == {}  # the same number, another process
+    finally:
+        process.kill()
+        process.join()

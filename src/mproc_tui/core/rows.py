@@ -111,7 +111,7 @@ def take_snapshot(
     """Poll the supervisor, sample the live processes, and join the two; blocking."""
     statuses = supervisor.poll()
     requests = {
-        status.worker_id: SampleRequest(status.pid, status.started_at)
+        status.worker_id: SampleRequest(status.pid, status.started_at, status.create_time)
         for status in statuses
         if status.alive and status.pid is not None
     }

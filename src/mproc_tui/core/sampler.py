@@ -14,6 +14,7 @@ import psutil
 
 # A process created this long before the worker was started is someone else's.
 _CREATE_TIME_SLACK = 1.0
+_CHILD_SCAN_EVERY = 3  # sweeps between looks for children while no worker has any
 
 
 def _read_parent_map() -> dict[int, int]:
@@ -69,6 +70,7 @@ class SampleRequest:
 
     pid: int
     started_at: float
+    create_time: float | None = None  # when known, the process must have exactly this
 
 
 class Sampler:
@@ -77,16 +79,22 @@ class Sampler:
     def __init__(self) -> None:
         self._processes: dict[int, tuple[psutil.Process, float]] = {}
         self._children: dict[int, tuple[psutil.Process, float]] = {}  # by pid
+        self._children_of: dict[int, list[int]] = {}  # parent pid -> child pids
+        self._sweeps = 0
 
     def sample(self, requests: Mapping[int, SampleRequest]) -> dict[int, ProcessSample]:
         for worker_id in list(self._processes):
             if worker_id not in requests:
                 del self._processes[worker_id]
         samples: dict[int, ProcessSample] = {}
-        children_of: dict[int, list[int]] = {}
-        if requests:
+        if requests and (self._children or self._sweeps % _CHILD_SCAN_EVERY == 0):
+            # Reading every process's parent is a third of a sweep's cost: while no
+            # worker has children, new ones are looked for every few sweeps only.
+            self._children_of = {}
             for pid, parent in _read_parent_map().items():
-                children_of.setdefault(parent, []).append(pid)
+                self._children_of.setdefault(parent, []).append(pid)
+        self._sweeps += 1
+        children_of = self._children_of
         seen_children: set[int] = set()
         for worker_id, request in requests.items():
             sample = self._sample_one(worker_id, request)
@@ -164,7 +172,10 @@ class Sampler:
             if cached is None or cached[0].pid != request.pid:
                 process = psutil.Process(request.pid)
                 create_time = process.create_time()
-                if create_time < request.started_at - _CREATE_TIME_SLACK:
+                if request.create_time is not None:
+                    if create_time != request.create_time:
+                        return None  # the number names another process now
+                elif create_time < request.started_at - _CREATE_TIME_SLACK:
                     return None
                 process.cpu_percent(None)  # first reading only sets the baseline
                 self._processes[worker_id] = (process, create_time)

@@ -76,6 +76,7 @@ class WorkerStatus:
     ended_at: float | None
     start_method: str = ""
     stop_requested: bool = False  # mproc-tui stopped it (restart, quit): not a failure
+    create_time: float | None = None  # read at start: tells our PID from a reused one
 
     @property
     def alive(self) -> bool:
@@ -94,14 +95,19 @@ class _Worker:
     """The supervisor's mutable record of one worker; never leaves this module."""
 
     def __init__(
-        self, worker_id: int, spec: WorkerSpec, process: BaseProcess, start_method: str
+        self,
+        worker_id: int,
+        spec: WorkerSpec,
+        process: BaseProcess,
+        start_method: str,
+        started_at: float,
     ) -> None:
         self.worker_id = worker_id
         self.spec = spec
         self.process = process
         self.name = process.name
         self.pid: int | None = process.pid
-        self.started_at = time.time()
+        self.started_at = started_at
         self.ended_at: float | None = None
         self.exit_code: int | None = None
         self.join_requested = False
@@ -132,6 +138,7 @@ class _Worker:
             ended_at=self.ended_at,
             start_method=self.start_method,
             stop_requested=self.stop_requested,
+            create_time=self.create_time,
         )
 
 
@@ -214,6 +221,7 @@ class Supervisor:
             # The context classes call themselves ForkServerProcess-N; the lesson's
             # ``multiprocessing.Process`` says Process-N with the same counter.
             process.name = "Process-" + ":".join(str(part) for part in process._identity)
+        started_at = time.time()  # before start(): under load start() can take seconds
         try:
             with self._reap_lock:
                 process.start()
@@ -222,7 +230,7 @@ class Supervisor:
             raise SupervisorError(f"could not start worker: {error}") from error
         channel.release_writer()
         self._listener.add(channel)
-        worker = _Worker(worker_id, spec, process, context.get_start_method())
+        worker = _Worker(worker_id, spec, process, context.get_start_method(), started_at)
         with self._lock:
             self._workers[worker_id] = worker
             if process.pid is not None:  # the worker leads its own group

@@ -218,6 +218,7 @@ class WorkerTable(ScrollView, can_focus=True):
         self._order: list[str] = []  # row keys, top to bottom
         self._widths = [column.width or len(column.label) + 2 for column in COLUMNS]
         self._strips: LRUCache[tuple[object, ...], Strip] = LRUCache(2048)
+        self._styles: dict[str, Style] = {}
         self.cursor_row = 0
         self.sort_column = "pid"
         self.sort_descending = False
@@ -378,11 +379,23 @@ class WorkerTable(ScrollView, can_focus=True):
     def notify_style_update(self) -> None:
         super().notify_style_update()
         self._strips.clear()
+        self._styles.clear()
+
+    def _style_of(self, part: str) -> Style:
+        """The widget's own style (part ``""``) or a component's, looked up once.
+
+        Walking the DOM for a style costs more than drawing a row from cached cells.
+        """
+        style = self._styles.get(part)
+        if style is None:
+            style = self.rich_style if not part else self.get_component_rich_style(part)
+            self._styles[part] = style
+        return style
 
     def render_line(self, y: int) -> Strip:
         scroll_x, scroll_y = self.scroll_offset
         width = self.scrollable_content_region.width
-        base = self.rich_style
+        base = self._style_of("")
         if y == 0:
             strip = self._header_strip()
         else:
@@ -393,8 +406,8 @@ class WorkerTable(ScrollView, can_focus=True):
         return strip.crop_extend(scroll_x, scroll_x + width, base)
 
     def _header_strip(self) -> Strip:
-        header = self.get_component_rich_style("worker-table--header")
-        sorted_style = header + self.get_component_rich_style("worker-table--sorted")
+        header = self._style_of("worker-table--header")
+        sorted_style = header + self._style_of("worker-table--sorted")
         key = ("header", self.sort_column, self.sort_descending, tuple(self._widths), header)
         strip = self._strips.get(key)
         if strip is None:
@@ -417,10 +430,10 @@ class WorkerTable(ScrollView, can_focus=True):
         key = (cells, selected, even, tuple(self._widths), self.has_focus)
         strip = self._strips.get(key)
         if strip is None:
-            base = self.rich_style
+            base = self._style_of("")
             if even:
-                base += self.get_component_rich_style("worker-table--even-row")
-            cursor = self.get_component_rich_style("worker-table--cursor") if selected else None
+                base += self._style_of("worker-table--even-row")
+            cursor = self._style_of("worker-table--cursor") if selected else None
             plain = base + cursor if cursor else base
             segments = []
             for column, width, cell in zip(COLUMNS, self._widths, cells, strict=True):
@@ -436,7 +449,9 @@ class WorkerTable(ScrollView, can_focus=True):
         return strip
 
     def on_focus(self) -> None:
+        self._styles.clear()  # the cursor's colours depend on focus
         self.refresh()
 
     def on_blur(self) -> None:
+        self._styles.clear()
         self.refresh()
