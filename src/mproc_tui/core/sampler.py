@@ -134,23 +134,18 @@ class Sampler:
     def _sample_child(
         self, pid: int, parent: int, depth: int, worker_started_at: float
     ) -> ChildSample | None:
-        cached = self._children.get(pid)
         try:
-            if cached is None:
-                process = psutil.Process(pid)
-                create_time = process.create_time()
-                if create_time < worker_started_at - _CREATE_TIME_SLACK:
-                    return None  # older than the worker: not one of its own
-                process.cpu_percent(None)
-                self._children[pid] = (process, create_time)
-                first = True
-            else:
-                process, create_time = cached
-                first = False
+            # Older than the worker: not one of its own (the number was reused).
+            found = _cached_process(
+                self._children,
+                pid,
+                pid,
+                lambda created: created >= worker_started_at - _CREATE_TIME_SLACK,
+            )
+            if found is None:
+                return None
+            process, first = found
             with process.oneshot():
-                if process.create_time() != create_time:
-                    del self._children[pid]
-                    return None
                 return ChildSample(
                     pid=pid,
                     parent_pid=parent,
@@ -167,26 +162,17 @@ class Sampler:
             return None
 
     def _sample_one(self, worker_id: int, request: SampleRequest) -> ProcessSample | None:
-        cached = self._processes.get(worker_id)
+        def ours(created: float) -> bool:
+            if request.create_time is not None:
+                return created == request.create_time
+            return created >= request.started_at - _CREATE_TIME_SLACK
+
         try:
-            if cached is None or cached[0].pid != request.pid:
-                process = psutil.Process(request.pid)
-                create_time = process.create_time()
-                if request.create_time is not None:
-                    if create_time != request.create_time:
-                        return None  # the number names another process now
-                elif create_time < request.started_at - _CREATE_TIME_SLACK:
-                    return None
-                process.cpu_percent(None)  # first reading only sets the baseline
-                self._processes[worker_id] = (process, create_time)
-                first = True
-            else:
-                process, create_time = cached
-                first = False
+            found = _cached_process(self._processes, worker_id, request.pid, ours)
+            if found is None:
+                return None
+            process, first = found
             with process.oneshot():
-                if process.create_time() != create_time:  # the PID now names another process
-                    del self._processes[worker_id]
-                    return None
                 state = process.status()
                 cpu = None if first else process.cpu_percent(None)
                 rss = process.memory_info().rss
@@ -201,3 +187,29 @@ class Sampler:
         except (psutil.NoSuchProcess, psutil.AccessDenied):
             self._processes.pop(worker_id, None)
             return None
+
+
+def _cached_process(
+    cache: dict[int, tuple[psutil.Process, float]],
+    key: int,
+    pid: int,
+    ours: Callable[[float], bool],
+) -> tuple[psutil.Process, bool] | None:
+    """The kept ``Process`` for ``key`` (and whether it is new), or None if not ours.
+
+    Kept between sweeps so ``cpu_percent(None)`` measures since the last sweep; a
+    new one only sets that baseline. Whose PID it is, is decided once, by create
+    time: an entry is dropped as soon as its process is no longer asked for (a
+    worker that ended, a child no longer under its worker), before its number can
+    be reused.
+    """
+    cached = cache.get(key)
+    if cached is not None and cached[0].pid == pid:
+        return cached[0], False
+    process = psutil.Process(pid)
+    create_time = process.create_time()
+    if not ours(create_time):
+        return None
+    process.cpu_percent(None)
+    cache[key] = (process, create_time)
+    return process, True
