@@ -152,7 +152,8 @@ def build_parser() -> OneLineParser:
     return parser
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None, app_class: type[MprocApp] | None = None) -> int:
+    """The console script. ``app_class`` lets a test run a subclass of the app."""
     parser = build_parser()
     arguments = parser.parse_args(argv)
     try:
@@ -199,7 +200,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         workers=plans,
     )
     try:
-        return run_app(MprocApp(options, log_file=log_file))
+        return run_app((app_class or MprocApp)(options, log_file=log_file))
     finally:
         if log_file is not None:
             log_file.close()

@@ -106,10 +106,10 @@ def test_the_workers_own_children_do_not_outlive_the_app(how: str) -> None:
     try:
         app.wait_output("Spawn")
         deadline = time.monotonic() + 20
-        while len(app.descendants()) < 2 + 2 + 4 and time.monotonic() < deadline:
-            time.sleep(0.05)  # tracker, fork server, 2 workers, 4 children
+        while len(app.descendants()) < 3 + 2 + 4 and time.monotonic() < deadline:
+            time.sleep(0.05)  # tracker, fork server, guardian, 2 workers, 4 children
         everything = app.descendants()
-        assert len(everything) >= 8
+        assert len(everything) >= 9
         _end(app, how)
         assert_nothing_outlives(app, everything)
     finally:

@@ -6,7 +6,7 @@ import sys
 
 from textual.binding import Binding
 
-from mproc_tui.cli import run_app
+from mproc_tui.cli import main, run_app
 from mproc_tui.ui.app import MprocApp
 from mproc_tui.ui.options import AppOptions
 
@@ -19,4 +19,6 @@ class CrashingApp(MprocApp):
 
 
 if __name__ == "__main__":
+    if len(sys.argv) > 1:  # the app's own options, as the console script takes them
+        sys.exit(main(sys.argv[1:], app_class=CrashingApp))
     sys.exit(run_app(CrashingApp(AppOptions(sleep=60.0, grace=1.0))))

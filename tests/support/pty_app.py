@@ -87,7 +87,7 @@ class PtyApp:
     def workers(self) -> list[psutil.Process]:
         """Worker processes: under forkserver the grandchildren, otherwise children."""
         app_pid = self.process.pid
-        helpers = ("resource_tracker", "forkserver import main")
+        helpers = ("resource_tracker", "forkserver import main", "guardian.py")
         found = []
         for process in self.descendants():
             try:

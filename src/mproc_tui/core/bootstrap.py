@@ -39,6 +39,7 @@ class WorkerLaunch:
     log_queue: Any = None
     level: int = logging.DEBUG
     app_pid: int = 0
+    inherited_fds: tuple[int, ...] = ()  # the app's own pipes, inherited under fork
 
 
 class EntryQueueHandler(logging.handlers.QueueHandler):
@@ -123,6 +124,9 @@ def _message_of(record: logging.LogRecord) -> str:
 
 def run_worker(launch: WorkerLaunch) -> None:
     """The ``multiprocessing.Process`` target of every worker."""
+    for descriptor in launch.inherited_fds:
+        with contextlib.suppress(OSError):
+            os.close(descriptor)
     _restore_default_signals()
     _lead_own_process_group()
     # Under forkserver the parent is the fork server, which has its own death signal

@@ -26,6 +26,7 @@ import psutil
 from mproc_tui.core.bootstrap import WorkerLaunch, run_worker
 from mproc_tui.core.channel import LogChannel
 from mproc_tui.core.death_signal import APP_PID_VARIABLE
+from mproc_tui.core.guardian import Guardian
 from mproc_tui.core.listener import BatchCallback, LogListener
 from mproc_tui.core.reaper import Reaper
 from mproc_tui.core.spawner_thread import SpawnerThread
@@ -169,6 +170,8 @@ class Supervisor:
         # process and its death signal follows the thread that starts it: build the
         # supervisor on the main thread.
         _start_helper_processes()
+        # After the helpers, so the fork server does not hold the guardian's pipe.
+        self._guardian = Guardian()
         self._listener = LogListener(on_logs)
         self._listener.start()
         self._lock = threading.RLock()
@@ -213,6 +216,11 @@ class Supervisor:
             log_queue=channel.queue,
             level=self.level,
             app_pid=os.getpid(),
+            inherited_fds=(
+                (self._guardian.fileno,)
+                if self._guardian.fileno is not None and context.get_start_method() == "fork"
+                else ()
+            ),
         )
         process = context.Process(  # type: ignore[attr-defined]
             target=run_worker, args=(launch,), name=spec.name, daemon=spec.daemon
@@ -235,6 +243,7 @@ class Supervisor:
             self._workers[worker_id] = worker
             if process.pid is not None:  # the worker leads its own group
                 self._process_groups.append((process.pid, worker.create_time))
+                self._guardian.watch(process.pid)
         worker.exit_watch = (
             _pidfd(process.pid) if context.get_start_method() != "forkserver" else None
         )
@@ -424,6 +433,7 @@ class Supervisor:
         deadline = time.monotonic() + 1.0
         for worker_id in worker_ids:
             self._listener.wait_ended(worker_id, timeout=max(0.0, deadline - time.monotonic()))
+        self._guardian.close()
         self._listener.stop()
         self._reaper.stop()
         # Last: fork and spawn workers get their death signal when this thread ends.
