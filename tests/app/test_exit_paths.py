@@ -24,7 +24,8 @@ def assert_nothing_outlives(app: PtyApp, everything: list[psutil.Process]) -> No
     assert not survivors, [(p.pid, p.cmdline()) for p in survivors]
 
 
-def _end(app: PtyApp, how: str) -> None:
+def end_the_app(app: PtyApp, how: str) -> None:
+    """End the app one of the six ways (ENDINGS)."""
     if how == "q":
         app.press("q")
         app.wait_output("still running")
@@ -47,7 +48,7 @@ def test_no_worker_outlives_the_app(how: str) -> None:
         app.press("n", "n", "d")
         app.wait_workers(3)
         everything = app.descendants()
-        _end(app, how)
+        end_the_app(app, how)
         assert_nothing_outlives(app, everything)
     finally:
         app.close()
@@ -110,7 +111,7 @@ def test_the_workers_own_children_do_not_outlive_the_app(how: str) -> None:
             time.sleep(0.05)  # tracker, fork server, guardian, 2 workers, 4 children
         everything = app.descendants()
         assert len(everything) >= 9
-        _end(app, how)
+        end_the_app(app, how)
         assert_nothing_outlives(app, everything)
     finally:
         app.close()

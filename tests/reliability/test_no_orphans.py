@@ -6,16 +6,13 @@ Each ending runs the real console script in a real pseudo-terminal.
 
 from __future__ import annotations
 
-import signal
 import sys
 from pathlib import Path
 
 import pytest
 
-from tests.app.test_exit_paths import assert_nothing_outlives
+from tests.app.test_exit_paths import ENDINGS, assert_nothing_outlives, end_the_app
 from tests.support.pty_app import SUPPORT, PtyApp, app_command
-
-ENDINGS = ["q", "SIGINT", "SIGTERM", "SIGHUP", "exception", "SIGKILL"]
 
 TEN_WORKERS = """
 [[worker]]
@@ -34,17 +31,6 @@ count = 2
 PROCESSES = 10 + 2 * 2  # the workers and their children
 
 
-def _end(app: PtyApp, how: str) -> None:
-    if how == "q":
-        app.press("q")
-        app.wait_output("still running")
-        app.press("t")
-    elif how == "exception":
-        app.press("x")
-    else:
-        app.process.send_signal(getattr(signal, how))
-
-
 @pytest.mark.slow
 @pytest.mark.parametrize("how", ENDINGS)
 def test_nothing_outlives_the_app_however_it_ends(how: str, tmp_path: Path) -> None:
@@ -60,7 +46,7 @@ def test_nothing_outlives_the_app_however_it_ends(how: str, tmp_path: Path) -> N
         app.wait_output("Spawn")
         app.wait_workers(PROCESSES, timeout=40)
         everything = app.descendants()
-        _end(app, how)
+        end_the_app(app, how)
         assert_nothing_outlives(app, everything)
     finally:
         app.close()
