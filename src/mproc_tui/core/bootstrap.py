@@ -19,7 +19,7 @@ import threading
 import time
 import traceback
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from mproc_tui.core.death_signal import die_with_parent
 from mproc_tui.core.records import LogEntry
@@ -104,7 +104,7 @@ Number = TypeVar("Number", int, float)
 
 def _number(value: object, kind: type[Number], default: Number) -> Number:
     try:
-        number = kind(value)  # type: ignore[arg-type]
+        number = kind(cast(Any, value))  # anything: what does not convert is caught
     except (TypeError, ValueError, OverflowError):
         return default
     return number if math.isfinite(number) else default

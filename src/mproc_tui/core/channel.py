@@ -34,9 +34,10 @@ class LogChannel:
 
     def __init__(self, context: BaseContext, worker_id: int) -> None:
         self.worker_id = worker_id
-        self.queue: Any = context.Queue()
-        self._reader = self.queue._reader
-        self._writer = self.queue._writer
+        queue: Any = context.Queue()  # its private pipe ends: read without its lock
+        self.queue = queue
+        self._reader = queue._reader
+        self._writer = queue._writer
         self._fd: int = self._reader.fileno()
         os.set_blocking(self._fd, False)
         self._buffer = bytearray()

@@ -52,6 +52,7 @@ class Reaper:
                 if ready == self._wake_read:
                     os.read(self._wake_read, 4096)
                     continue
+                assert isinstance(ready, int)  # wait() returns what it was given: descriptors
                 with self._lock:
-                    key = self._sentinels.pop(ready)  # type: ignore[call-overload]
+                    key = self._sentinels.pop(ready)
                 self._on_ended(key)

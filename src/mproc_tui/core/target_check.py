@@ -52,9 +52,9 @@ def check_target(reference: str) -> None:
         text = verdict.read()
     if not text:
         raise TargetError(f"checking {reference!r} ended the checker (exit {checker.returncode})")
-    error = json.loads(text)
-    if error:
-        raise TargetError(error)
+    problem = json.loads(text)
+    if problem:
+        raise TargetError(problem)
 
 
 def main() -> None:

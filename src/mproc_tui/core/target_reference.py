@@ -7,7 +7,7 @@ import importlib.util
 import os
 import sys
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 
 class TargetError(ValueError):
@@ -61,7 +61,7 @@ def load_target(reference: str) -> Callable[..., Any]:
         raise TargetError(f"{where} has no attribute {attribute!r}") from None
     if not callable(target):
         raise TargetError(f"{where}:{attribute} is not callable")
-    return target
+    return cast("Callable[..., Any]", target)
 
 
 def _load_file(path: str) -> Any:
