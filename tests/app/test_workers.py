@@ -210,3 +210,11 @@ async def test_workers_are_descendants_of_this_process() -> None:
         rows = await wait_rows(pilot, app, 1)
         assert int(rows[0]["pid"]) in _descendants()
         assert os.getpid() != int(rows[0]["pid"])
+
+
+async def test_the_footer_keeps_help_and_quit_at_80_columns() -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause(0.2)
+        footer = screen_text(app).splitlines()[-1]
+        assert "? Help" in footer and "q Quit" in footer, footer

@@ -67,6 +67,9 @@ class MprocApp(App[None]):
     CSS_PATH = Path(__file__).parent / "app.tcss"
     TITLE = "mproc-tui"
     BINDINGS: ClassVar[list[BindingType]] = [
+        # First, so the footer never drops them however narrow the terminal.
+        Binding("question_mark", "help", "Help", key_display="?", tooltip="Show every key"),
+        Binding("q", "request_quit", "Quit", tooltip="Quit (asks about running workers)"),
         Binding("n", "spawn", "Spawn", tooltip="Spawn a worker (the built-in sleeper)"),
         Binding("d", "spawn_daemon", "Daemon", show=False, tooltip="Spawn a daemon worker"),
         Binding("N", "spawn_dialog", "Form", tooltip="Spawn workers of your choice (a form)"),
@@ -130,8 +133,6 @@ class MprocApp(App[None]):
             )
             for number, level in enumerate(LEVELS, 1)
         ),
-        Binding("question_mark", "help", "Help", key_display="?", tooltip="Show every key"),
-        Binding("q", "request_quit", "Quit", tooltip="Quit (asks about running workers)"),
         Binding("ctrl+q", "request_quit", "Quit", show=False, priority=True, tooltip="Quit"),
     ]
 
