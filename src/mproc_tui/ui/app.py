@@ -11,12 +11,14 @@ import threading
 import time
 from collections.abc import Iterable
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from textual import on, work
-from textual.app import App, ComposeResult
+from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
+from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Static
 
 from mproc_tui.core.exit_watchdog import exit_after
@@ -35,7 +37,12 @@ from mproc_tui.ui.options import AppOptions
 from mproc_tui.ui.screens.children_screen import ChildrenChoice, ChildrenScreen
 from mproc_tui.ui.screens.detail_screen import DetailScreen
 from mproc_tui.ui.screens.export_screen import ExportChoice, ExportScreen
-from mproc_tui.ui.screens.help_screen import HelpScreen, help_sections
+from mproc_tui.ui.screens.help_screen import (
+    HelpScreen,
+    describe_key,
+    help_sections,
+    palette_title,
+)
 from mproc_tui.ui.screens.quit_screen import QuitChoice, QuitScreen
 from mproc_tui.ui.screens.signal_screen import SignalChoice, SignalScreen
 from mproc_tui.ui.screens.spawn_screen import SpawnScreen
@@ -511,6 +518,20 @@ class MprocApp(App[None]):
             return
         self._quit_stage = "daemons"
         self.terminate_daemons_then_ask()
+
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        """Every key's action in the command palette (Ctrl+P), from the same bindings."""
+        yield from super().get_system_commands(screen)
+        seen = {"request_quit"}  # the palette's own Quit already takes that path
+        for binding in self.BINDINGS:
+            if not isinstance(binding, Binding) or binding.action in seen:
+                continue
+            seen.add(binding.action)
+            title = palette_title(binding)
+            key = binding.key_display or describe_key(binding.key)
+            yield SystemCommand(
+                title, f"{title} (key: {key})", partial(self.run_action, binding.action)
+            )
 
     def action_quit(self) -> None:  # type: ignore[override]
         """The command palette's Quit takes the same path as q."""

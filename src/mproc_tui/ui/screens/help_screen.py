@@ -62,6 +62,13 @@ def _explain(binding: Binding) -> str:
     return text[:1].upper() + text[1:]
 
 
+def palette_title(binding: Binding) -> str:
+    """``Logs: search`` for the command palette: the area, then what the key does."""
+    tooltip = binding.tooltip or binding.description
+    area = next((name for prefix, name in AREAS if tooltip.startswith(prefix)), "")
+    return f"{area}: {_explain(binding)}" if area else _explain(binding)
+
+
 class HelpScreen(ModalScreen[None]):
     BINDINGS = [
         Binding("escape,question_mark,q", "dismiss", "Close"),
