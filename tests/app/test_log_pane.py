@@ -259,13 +259,17 @@ async def test_filters_and_search_combine_and_the_title_names_them_all() -> None
 
 
 async def test_a_reader_scrolled_up_keeps_their_lines_while_old_ones_drop_off() -> None:
-    app = make_app(max_log_lines=200)
+    app = make_app(max_log_lines=400)
     async with app.run_test(size=SIZE) as pilot:
-        flood = {"records_per_second": 300, "message_size": 20}
+        flood = {"records_per_second": 100, "message_size": 20}
         app.spawn_workers([WorkerSpec(target="mproc_tui.catalog:flood", kwargs=flood)])
         pane = app.query_one(LogPane)
-        await wait_for(pilot, lambda: pane.line_count == 200, "a full buffer")
-        pane.scroll_to(y=100, animate=False, immediate=True)
+        await wait_for(pilot, lambda: pane.line_count == 400, "a full buffer")
+        pane.scroll_to(
+            y=300,  # 300 lines from the front: 3 s before it drops off
+            animate=False,
+            immediate=True,
+        )
         await pilot.pause(0.1)
         reading = pane.lines[int(pane.scroll_y)]
         await wait_for(pilot, lambda: pane.unseen > 30, "lines arriving while paused")

@@ -218,3 +218,22 @@ async def test_the_footer_keeps_help_and_quit_at_80_columns() -> None:
         await pilot.pause(0.2)
         footer = screen_text(app).splitlines()[-1]
         assert "? Help" in footer and "q Quit" in footer, footer
+
+
+async def test_theme_and_split_are_remembered_between_runs() -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        before = app.worker_table.size.height
+        await pilot.press("plus", "plus")
+        await pilot.pause(0.1)
+        assert app.worker_table.size.height > before
+        app.theme = "nord"
+        await pilot.pause(0.1)
+    again = make_app()
+    async with again.run_test(size=SIZE) as pilot:
+        await pilot.pause(0.1)
+        assert again.theme == "nord"
+        assert again.settings.table_share == 6
+        assert again.worker_table.size.height > before
+        await pilot.press("minus", "minus", "minus")
+    assert make_app().settings.table_share == 3

@@ -19,6 +19,7 @@ from textual import on, work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
+from textual.theme import Theme
 from textual.widgets import Footer, Header, Input, Static
 
 from mproc_tui.core.exit_watchdog import exit_after
@@ -28,6 +29,7 @@ from mproc_tui.core.mailbox import BatchMailbox
 from mproc_tui.core.records import LogEntry
 from mproc_tui.core.rows import CpuHistory, WorkerRow, newly_failed, summarize, take_snapshot
 from mproc_tui.core.sampler import Sampler
+from mproc_tui.core.settings import load_settings, save_settings
 from mproc_tui.core.supervisor import Lifecycle, Supervisor, SupervisorError, WorkerSpec
 from mproc_tui.core.target_check import check_target
 from mproc_tui.core.text import plural, safe_text, signal_name
@@ -107,6 +109,22 @@ class MprocApp(App[None]):
             tooltip="Table: sort by the column to the right",
         ),
         Binding("i", "invert_sort", "Invert", show=False, tooltip="Table: invert the sort order"),
+        Binding(
+            "plus,equals_sign",
+            "resize_split(1)",
+            "Taller",
+            show=False,
+            key_display="+",
+            tooltip="Table: taller (the log pane shorter); remembered",
+        ),
+        Binding(
+            "minus",
+            "resize_split(-1)",
+            "Shorter",
+            show=False,
+            key_display="-",
+            tooltip="Table: shorter (the log pane taller); remembered",
+        ),
         Binding("f", "follow_logs", "Follow", show=False, tooltip="Log pane: follow new lines"),
         Binding("e", "export_logs", "Export", show=False, tooltip="Log pane: export to a file"),
         Binding("slash", "search_logs", "Search", show=False, tooltip="Log pane: search"),
@@ -160,6 +178,7 @@ class MprocApp(App[None]):
             # In the TUI, stderr is the screen: a failing log file says so as a toast.
             log_file.on_error = lambda message: self.call_from_thread(self._warn, message)
         self.sampler = Sampler()
+        self.settings = load_settings()
         self.cpu_history = CpuHistory()
         self._last_rows: dict[int, WorkerRow] = {}
         self._sample_lock = threading.Lock()
@@ -193,6 +212,7 @@ class MprocApp(App[None]):
         self.search_box = self.query_one(SearchBox)
         self.search_box.display = False
         self.worker_table.border_title = "Workers"
+        self._apply_settings()
         self.set_interval(self.options.refresh, self.refresh_workers)
         if not self.is_headless:
             loop = asyncio.get_running_loop()
@@ -380,6 +400,28 @@ class MprocApp(App[None]):
             self.post_message(RefreshRequested())
 
         self.push_screen(ChildrenScreen(action, row.name, row.children), chosen)
+
+    # -- settings kept between runs -----------------------------------------------------------
+
+    def _apply_settings(self) -> None:
+        if self.settings.theme in self.available_themes:
+            self.theme = self.settings.theme
+        self._apply_split()
+        self.theme_changed_signal.subscribe(self, self._theme_changed)
+
+    def _apply_split(self) -> None:
+        share = self.settings.table_share
+        self.worker_table.styles.height = f"{share}fr"
+        self.log_pane.styles.height = f"{10 - share}fr"
+
+    def _theme_changed(self, theme: Theme) -> None:
+        self.settings = replace(self.settings, theme=theme.name)
+        save_settings(self.settings)
+
+    def action_resize_split(self, step: int) -> None:
+        self.settings = self.settings.with_share(step)
+        self._apply_split()
+        save_settings(self.settings)
 
     def action_toggle_tree(self) -> None:
         self.worker_table.set_tree(not self.worker_table.tree_view)

@@ -29,6 +29,7 @@ KEY_NAMES = {
     "shift+enter": "Shift+Enter",
     "less_than_sign": "<",
     "greater_than_sign": ">",
+    "equals_sign": "",  # the same key as + without Shift
 }
 
 # A tooltip "Log pane: search" files the key under "Logs", shown as "search".
