@@ -14,6 +14,7 @@ from textual.widgets import Input
 from mproc_tui.core.records import LogEntry
 from mproc_tui.core.supervisor import WorkerSpec
 from mproc_tui.core.text import format_log_lines
+from mproc_tui.ui.app import MprocApp
 from mproc_tui.ui.screens.detail_screen import DetailScreen
 from mproc_tui.ui.screens.export_screen import ExportScreen
 from mproc_tui.ui.widgets.log_pane import LogPane, WrapLayout, first_line_cells
@@ -27,6 +28,13 @@ from tests.app.helpers import (
     wait_rows,
 )
 from tests.conftest import support_target
+
+
+def start_flood(app: MprocApp, **flood: float) -> LogPane:
+    """One worker logging numbered 20-character records; the pane that shows them."""
+    flood.setdefault("message_size", 20)
+    app.spawn_workers([WorkerSpec(target="mproc_tui.catalog:flood", kwargs=flood)])
+    return app.query_one(LogPane)
 
 
 async def test_buffer_is_bounded_and_the_pane_follows_the_newest_line() -> None:
@@ -53,9 +61,7 @@ async def test_buffer_is_bounded_and_the_pane_follows_the_newest_line() -> None:
 async def test_scrolling_up_pauses_counts_new_lines_and_f_resumes() -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        flood = {"records_per_second": 200, "message_size": 20}
-        app.spawn_workers([WorkerSpec(target="mproc_tui.catalog:flood", kwargs=flood)])
-        pane = app.query_one(LogPane)
+        pane = start_flood(app, records_per_second=200)
         await wait_for(pilot, lambda: pane.line_count > 100, "a screenful of lines")
         await pilot.click(pane)  # the reader takes the pane and goes to the top
         await pilot.press("home")
@@ -137,9 +143,7 @@ async def test_e_exports_what_the_pane_shows_in_both_forms(tmp_path: Path) -> No
 async def test_search_highlights_and_steps_through_matches() -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        flood = {"count": 300, "message_size": 20}
-        app.spawn_workers([WorkerSpec(target="mproc_tui.catalog:flood", kwargs=flood)])
-        pane = app.query_one(LogPane)
+        pane = start_flood(app, count=300)
         await wait_for(pilot, lambda: pane.line_count == 300, "300 lines")
         await pilot.press("slash")
         await wait_for(pilot, lambda: app.focused is app.search_box, "the search box")
@@ -162,9 +166,7 @@ async def test_search_highlights_and_steps_through_matches() -> None:
 async def test_f3_steps_and_a_missing_term_says_so() -> None:
     app = make_app()
     async with app.run_test(size=SIZE, notifications=True) as pilot:
-        flood = {"count": 50, "message_size": 20}
-        app.spawn_workers([WorkerSpec(target="mproc_tui.catalog:flood", kwargs=flood)])
-        pane = app.query_one(LogPane)
+        pane = start_flood(app, count=50)
         await wait_for(pilot, lambda: pane.line_count == 50, "50 lines")
         pane.set_search("record 4")
         await pilot.press("f3")
@@ -261,9 +263,7 @@ async def test_filters_and_search_combine_and_the_title_names_them_all() -> None
 async def test_a_reader_scrolled_up_keeps_their_lines_while_old_ones_drop_off() -> None:
     app = make_app(max_log_lines=400)
     async with app.run_test(size=SIZE) as pilot:
-        flood = {"records_per_second": 100, "message_size": 20}
-        app.spawn_workers([WorkerSpec(target="mproc_tui.catalog:flood", kwargs=flood)])
-        pane = app.query_one(LogPane)
+        pane = start_flood(app, records_per_second=100)
         await wait_for(pilot, lambda: pane.line_count == 400, "a full buffer")
         pane.scroll_to(
             y=300,  # 300 lines from the front: 3 s before it drops off
@@ -321,9 +321,7 @@ def test_the_quick_line_width_matches_the_formatted_line(
 async def test_following_survives_the_pane_getting_shorter() -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        flood = {"records_per_second": 300, "message_size": 20}
-        app.spawn_workers([WorkerSpec(target="mproc_tui.catalog:flood", kwargs=flood)])
-        pane = app.query_one(LogPane)
+        pane = start_flood(app, records_per_second=300)
         await wait_for(pilot, lambda: pane.line_count > 200, "a few screenfuls")
         await pilot.press("slash")  # the search box takes rows from the pane
         await pilot.resize_terminal(120, 30)  # and the window shrinks
@@ -337,9 +335,7 @@ async def test_previous_match_keys_that_every_terminal_sends() -> None:
     """Shift+F3 arrives as F15 from xterm-style terminals; Shift+Enter often as Enter."""
     app = make_app()
     async with app.run_test(size=SIZE, notifications=True) as pilot:
-        flood = {"count": 50, "message_size": 20}
-        app.spawn_workers([WorkerSpec(target="mproc_tui.catalog:flood", kwargs=flood)])
-        pane = app.query_one(LogPane)
+        pane = start_flood(app, count=50)
         await wait_for(pilot, lambda: pane.line_count == 50, "50 lines")
         await pilot.press("slash", *"record 4", "down")
         first = pane.cursor

@@ -77,8 +77,8 @@ class Sampler:
     """Samples processes by worker id, never reporting a reused PID's figures."""
 
     def __init__(self) -> None:
-        self._processes: dict[int, tuple[psutil.Process, float]] = {}
-        self._children: dict[int, tuple[psutil.Process, float]] = {}  # by pid
+        self._processes: dict[int, psutil.Process] = {}  # by worker id
+        self._children: dict[int, psutil.Process] = {}  # by pid
         self._children_of: dict[int, list[int]] = {}  # parent pid -> child pids
         self._sweeps = 0
 
@@ -190,7 +190,7 @@ class Sampler:
 
 
 def _cached_process(
-    cache: dict[int, tuple[psutil.Process, float]],
+    cache: dict[int, psutil.Process],
     key: int,
     pid: int,
     ours: Callable[[float], bool],
@@ -204,12 +204,12 @@ def _cached_process(
     be reused.
     """
     cached = cache.get(key)
-    if cached is not None and cached[0].pid == pid:
-        return cached[0], False
+    if cached is not None and cached.pid == pid:
+        return cached, False
     process = psutil.Process(pid)
     create_time = process.create_time()
     if not ours(create_time):
         return None
     process.cpu_percent(None)
-    cache[key] = (process, create_time)
+    cache[key] = process
     return process, True
