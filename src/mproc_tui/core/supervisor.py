@@ -34,6 +34,7 @@ from mproc_tui.core.target_reference import absolute_reference
 
 START_METHODS = ("forkserver", "spawn", "fork")
 SLEEPER_TARGET = "mproc_tui.catalog:sleeper"
+PROGRESS_TICK = 0.25  # seconds between progress reports of a long wait
 
 
 class Lifecycle(StrEnum):
@@ -90,6 +91,7 @@ class StopReport:
 
     signalled: int
     escalated: int
+    ended: int = 0  # of the signalled, how many have ended so far
 
 
 class _Worker:
@@ -345,20 +347,44 @@ class Supervisor:
         worker.ended.wait(timeout)
         return worker.exit_code
 
-    def join_many(self, worker_ids: Iterable[int], timeout: float | None = None) -> bool:
-        """Join several workers within one overall ``timeout``; True when all have ended."""
+    def join_many(
+        self,
+        worker_ids: Iterable[int],
+        timeout: float | None = None,
+        on_progress: Callable[[int], None] | None = None,
+    ) -> bool:
+        """Join several workers within one overall ``timeout``; True when all have ended.
+
+        ``on_progress(ended)`` is called now and then while the wait lasts, so a view
+        can say how far a long join has got.
+        """
         with self._lock:
             workers = [self._workers[i] for i in worker_ids if i in self._workers]
             for worker in workers:
                 worker.join_requested = True
-        return _wait_all(workers, timeout)
+        if on_progress is None:
+            return _wait_all(workers, timeout)
+        report = on_progress
+
+        def tick() -> None:
+            report(sum(worker.ended.is_set() for worker in workers))
+
+        tick()
+        joined = _wait_all(workers, timeout, tick)
+        tick()
+        return joined
 
     def stop(
         self,
         worker_ids: Iterable[int],
         grace: float,
+        on_progress: Callable[[StopReport], None] | None = None,
     ) -> StopReport:
-        """SIGTERM the workers, SIGKILL those still alive after ``grace`` seconds."""
+        """SIGTERM the workers, SIGKILL those still alive after ``grace`` seconds.
+
+        ``on_progress`` (optional) hears how far it has got now and then: a stop with
+        a long grace period should not look like a hang.
+        """
         with self._lock:
             live = [
                 self._workers[i]
@@ -367,14 +393,26 @@ class Supervisor:
             ]
             for worker in live:
                 worker.stop_requested = True
+        escalated = 0
+
+        def report() -> StopReport:
+            ended = sum(worker.ended.is_set() for worker in live)
+            return StopReport(signalled=len(live), escalated=escalated, ended=ended)
+
+        tick = None if on_progress is None else lambda: on_progress(report())
         for worker in live:
             _signal_group(worker.pid, signal.SIGTERM)
-        _wait_all(live, grace)
+        if tick is not None:
+            tick()
+        _wait_all(live, grace, tick)
         stubborn = [worker for worker in live if not worker.ended.is_set()]
+        escalated = len(stubborn)
         for worker in stubborn:
             _signal_group(worker.pid, signal.SIGKILL)
-        _wait_all(stubborn, 5.0)
-        return StopReport(signalled=len(live), escalated=len(stubborn))
+        if tick is not None and stubborn:
+            tick()
+        _wait_all(stubborn, 5.0, tick)
+        return report()
 
     def clear_finished(self) -> list[int]:
         """Forget workers that ended; returns their ids."""
@@ -489,13 +527,28 @@ def _pidfd(pid: int | None) -> int | None:
         return None
 
 
-def _wait_all(workers: Iterable[_Worker], timeout: float | None) -> bool:
-    """Wait for every worker to end within one overall ``timeout``."""
+def _wait_all(
+    workers: Iterable[_Worker],
+    timeout: float | None,
+    on_tick: Callable[[], None] | None = None,
+) -> bool:
+    """Wait for every worker to end within one overall ``timeout``.
+
+    ``on_tick`` (optional) is called every ``PROGRESS_TICK`` seconds of waiting.
+    """
     deadline = None if timeout is None else time.monotonic() + timeout
     for worker in workers:
-        remaining = None if deadline is None else max(0.0, deadline - time.monotonic())
-        if not worker.ended.wait(remaining):
-            return False
+        while True:
+            remaining = None if deadline is None else max(0.0, deadline - time.monotonic())
+            step = remaining
+            if on_tick is not None:
+                step = PROGRESS_TICK if remaining is None else min(PROGRESS_TICK, remaining)
+            if worker.ended.wait(step):
+                break
+            if remaining is not None and step is not None and step >= remaining:
+                return False
+            if on_tick is not None:
+                on_tick()
     return True
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import itertools
 import logging
 import os
 import signal
@@ -13,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import replace
 from functools import partial
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Protocol
 
 from textual import on, work
 from textual.app import App, ComposeResult, SystemCommand
@@ -26,15 +27,33 @@ from mproc_tui.core.exit_watchdog import exit_after
 from mproc_tui.core.export import export_records
 from mproc_tui.core.log_file import JsonLinesLog, fan_out
 from mproc_tui.core.mailbox import BatchMailbox
+from mproc_tui.core.progress import (
+    join_progress,
+    join_summary,
+    stop_progress,
+    stop_summary,
+    wait_progress,
+)
 from mproc_tui.core.records import LogEntry
 from mproc_tui.core.rows import CpuHistory, WorkerRow, newly_failed, summarize, take_snapshot
 from mproc_tui.core.sampler import Sampler
 from mproc_tui.core.settings import load_settings, save_settings
-from mproc_tui.core.supervisor import Lifecycle, Supervisor, SupervisorError, WorkerSpec
+from mproc_tui.core.supervisor import (
+    Lifecycle,
+    StopReport,
+    Supervisor,
+    SupervisorError,
+    WorkerSpec,
+)
 from mproc_tui.core.target_check import check_target
 from mproc_tui.core.text import plural, safe_text, signal_name
 from mproc_tui.core.worker_plan import WorkerPlan, lesson_plans
-from mproc_tui.ui.messages import LogsWaiting, RefreshRequested, WorkersSampled
+from mproc_tui.ui.messages import (
+    LogsWaiting,
+    ProgressChanged,
+    RefreshRequested,
+    WorkersSampled,
+)
 from mproc_tui.ui.options import AppOptions
 from mproc_tui.ui.screens.children_screen import ChildrenChoice, ChildrenScreen
 from mproc_tui.ui.screens.detail_screen import DetailScreen
@@ -54,6 +73,12 @@ from mproc_tui.ui.widgets.worker_table import WorkerTable
 
 LEVELS = (logging.DEBUG, logging.INFO, logging.WARNING, logging.ERROR, logging.CRITICAL)
 EXIT_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+
+
+class ProgressReport(Protocol):
+    """``report(text)`` while an operation lasts, ``report(None, summary)`` when it ends."""
+
+    def __call__(self, text: str | None, summary: str | None = None) -> None: ...
 
 
 def _tune_garbage_collector() -> None:
@@ -84,6 +109,13 @@ class MprocApp(App[None]):
         Binding("N", "spawn_dialog", "Form", tooltip="Spawn workers of your choice (a form)"),
         Binding("k", "terminate", "Term", tooltip="Terminate the selected worker (SIGTERM)"),
         Binding("K", "kill", "Kill", tooltip="Kill the selected worker (SIGKILL)"),
+        Binding(
+            "T",
+            "stop_all",
+            "Stop all",
+            show=False,
+            tooltip="Terminate every running worker; SIGKILL those left after --grace",
+        ),
         Binding("j", "join", "Join", tooltip="Join the selected worker (waits off the UI)"),
         Binding("J", "join_all", "Join all", show=False, tooltip="Join every worker"),
         Binding("s", "signal", "Signal", tooltip="Send any signal to the selected worker"),
@@ -185,7 +217,10 @@ class MprocApp(App[None]):
         self._sample_queued = False
         # None until q; then "daemons" -> "asking" -> "wait" or "terminate".
         self._quit_stage: str | None = None
-        self.sub_title = f"start method: {self.options.start_method}"
+        # Long operations under way (joins, stops): the header's subtitle shows them.
+        self._progress: dict[int, str] = {}
+        self._operations = itertools.count(1)
+        self._show_worker_count(0)
 
     # -- layout ---------------------------------------------------------------------------
 
@@ -267,7 +302,30 @@ class MprocApp(App[None]):
             running = sum(1 for row in message.rows if row.exit_code is None and not row.daemon)
             self.screen.show_running(running)
         self.empty_hint.display = not message.rows
-        self.title = f"mproc-tui — {plural(len(message.rows), 'worker')}"
+        self._show_worker_count(len(message.rows))
+
+    def _show_worker_count(self, count: int) -> None:
+        self.title = f"mproc-tui — {plural(count, 'worker')} · {self.options.start_method}"
+
+    # -- progress of long operations ------------------------------------------------------
+
+    def _progress_reporter(self) -> ProgressReport:
+        """For a thread: one operation's reports, posted to the app as they come."""
+        operation = next(self._operations)
+
+        def report(text: str | None, summary: str | None = None) -> None:
+            self.post_message(ProgressChanged(operation, text, summary))
+
+        return report
+
+    def on_progress_changed(self, message: ProgressChanged) -> None:
+        if message.text is None:
+            self._progress.pop(message.operation, None)
+        else:
+            self._progress[message.operation] = message.text
+        self.sub_title = "; ".join(self._progress.values())
+        if message.summary is not None and self.screen_stack:
+            self._inform(message.summary)
 
     def _alert_failure(self, row: WorkerRow) -> None:
         name = safe_text(row.name)
@@ -341,12 +399,38 @@ class MprocApp(App[None]):
     @work(thread=True, group="spawn")
     def restart_worker(self, worker_id: int) -> None:
         """Like process-compose: a running worker is stopped first, then started anew."""
+        report = self._progress_reporter()
         try:
-            self.supervisor.stop([worker_id], self.options.grace)
+            self._stop_reporting([worker_id], "restarting", report)
+            report(None)
             self.supervisor.respawn(worker_id)
         except SupervisorError as error:
+            report(None)
             self.call_from_thread(self._warn, str(error))
         self.post_message(RefreshRequested())
+
+    def action_stop_all(self) -> None:
+        worker_ids = self.supervisor.live_worker_ids()
+        if worker_ids:
+            self.stop_workers(worker_ids)
+        else:
+            self._warn("No running workers to stop.")
+
+    @work(thread=True, group="stop")
+    def stop_workers(self, worker_ids: list[int]) -> None:
+        """SIGTERM, then SIGKILL after --grace; the header counts them as they end."""
+        report = self._progress_reporter()
+        outcome = self._stop_reporting(worker_ids, "terminating", report)
+        report(None, stop_summary(outcome))
+        self.post_message(RefreshRequested())
+
+    def _stop_reporting(
+        self, worker_ids: list[int], verb: str, report: ProgressReport
+    ) -> StopReport:
+        """On a thread: Supervisor.stop, its progress shown in the header as it goes."""
+        return self.supervisor.stop(
+            worker_ids, self.options.grace, lambda progress: report(stop_progress(verb, progress))
+        )
 
     def _selected(self) -> int | None:
         worker_id = self.worker_table.selected_worker_id
@@ -456,6 +540,17 @@ class MprocApp(App[None]):
             except SupervisorError as error:
                 self._warn(str(error))
         self.post_message(RefreshRequested())
+        self.watch_joins(worker_ids)
+
+    @work(thread=True, group="join")
+    def watch_joins(self, worker_ids: list[int]) -> None:
+        """A join can take as long as the worker likes: count them in the header."""
+        report = self._progress_reporter()
+        total = len(worker_ids)
+        self.supervisor.join_many(
+            worker_ids, on_progress=lambda ended: report(join_progress(ended, total))
+        )
+        report(None, join_summary(total))
 
     def action_clear_finished(self) -> None:
         removed = self.supervisor.clear_finished()
@@ -587,7 +682,9 @@ class MprocApp(App[None]):
             self.call_from_thread(
                 self._inform, f"Terminating {plural(len(daemons), 'daemon worker')}…"
             )
-            self.supervisor.stop(daemons, self.options.grace)
+            report = self._progress_reporter()
+            self._stop_reporting(daemons, "terminating", report)
+            report(None)
             self.post_message(RefreshRequested())
         self.call_from_thread(self._ask_about_running_workers)
 
@@ -610,6 +707,7 @@ class MprocApp(App[None]):
     def finish_quit(self) -> None:
         """Then non-daemon workers are joined (w) or terminated (t), and the app exits."""
         supervisor = self.supervisor
+        report = self._progress_reporter()
         others = supervisor.live_worker_ids(daemon=False)
         if others and self._quit_stage == "wait":
             self.call_from_thread(
@@ -617,15 +715,15 @@ class MprocApp(App[None]):
                 f"Waiting for {plural(len(others), 'worker')} to finish… "
                 "press q again to terminate instead.",
             )
+            total = len(others)
             while self._quit_stage == "wait" and not supervisor.join_many(others, timeout=0.1):
-                pass
+                still_running = len(set(others) & set(supervisor.live_worker_ids()))
+                report(wait_progress(total - still_running, total))
             others = supervisor.live_worker_ids(daemon=False)
         if others:
-            report = supervisor.stop(others, self.options.grace)
-            message = f"Terminated {plural(report.signalled, 'worker')}"
-            if report.escalated:
-                message += f" ({report.escalated} escalated to SIGKILL)"
-            self.call_from_thread(self._inform, message)
+            outcome = self._stop_reporting(others, "terminating", report)
+            self.call_from_thread(self._inform, stop_summary(outcome))
+        report(None)
         self.call_from_thread(self.exit)
 
     def _exit_on_signal(self, signal_number: int) -> None:

@@ -24,3 +24,12 @@ class WorkersSampled(Message):
 @dataclass
 class RefreshRequested(Message):
     """Something changed a worker (spawn, signal, join): sample again now."""
+
+
+@dataclass
+class ProgressChanged(Message):
+    """A long operation (a join, a stop) got further; ``text`` None means it is over."""
+
+    operation: int
+    text: str | None
+    summary: str | None = None  # said once, as a toast, when the operation is over

@@ -1,0 +1,23 @@
+"""The footer's right-docked ^p palette key reaches the right edge at every width."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.app.helpers import make_app, screen_text
+
+# Widths where, before the fix, a letter of the keys beneath showed past "palette"
+# ("^p palettee" at 63 and 82, "^p paletteT" at 80, ...), and a sweep around them.
+WIDTHS = sorted({60, 63, 70, 80, 82, *range(60, 201, 7)})
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+async def test_the_footer_ends_with_the_palette_key(width: int) -> None:
+    app = make_app(refresh=3600)
+    async with app.run_test(size=(width, 30)) as pilot:
+        await pilot.pause()
+        footer = screen_text(app).splitlines()[-1].rstrip()
+        assert footer.endswith("palette"), footer
+        assert footer.count("palette") == 1, footer
+        if width >= 80:
+            assert footer.startswith("? Help") and "q Quit" in footer, footer
