@@ -28,3 +28,14 @@ def test_the_readme_test_command_is_what_ci_runs() -> None:
     ci = (README.parent / ".ci" / "run").read_text()
     assert "python -m pytest" in README.read_text()
     assert "\npython -m pytest\n" in ci
+
+
+def test_screenshots_are_the_scenes_and_the_readme_shows_them() -> None:
+    """screenshots/ holds one SVG per scene (nothing stale), and each README image exists."""
+    from tests.support.scenes import SCENES
+
+    shots = README.parent / "screenshots"
+    assert {path.stem for path in shots.glob("*.svg")} == {scene.name for scene in SCENES}
+    embedded = re.findall(r"!\[[^\]]*\]\((screenshots/[^)]+)\)", README.read_text())
+    assert {Path(path).stem for path in embedded} == {scene.name for scene in SCENES}
+    assert all((README.parent / path).is_file() for path in embedded)

@@ -1,56 +1,39 @@
-"""Regenerate screenshots/ from the real app: ``python -m tests.support.make_screenshots``.
+"""Regenerate screenshots/ from the scenes: ``python -m tests.support.make_screenshots``.
 
-The app exports its own SVG (Textual's screenshot export): the main screen during
-``--demo`` and the quit dialog.
+The same scenes (tests/support/scenes.py) that tests/app/test_snapshots.py compares,
+each saved by the app itself (Textual's SVG export) as screenshots/<scene>.svg.
+SVGs of scenes that no longer exist are removed.
 """
 
 from __future__ import annotations
 
 import asyncio
-import time
+import os
+import tempfile
 from pathlib import Path
 
-from mproc_tui.ui.app import MprocApp
-from mproc_tui.ui.options import AppOptions
-from mproc_tui.ui.screens.quit_screen import QuitScreen
-from mproc_tui.ui.widgets.log_pane import LogPane
-from mproc_tui.ui.widgets.worker_table import WorkerTable
+from tests.support.scenes import SCENES, Scene, utc
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "screenshots"
-SIZE = (120, 34)
 
 
-async def _until(pilot: object, predicate: object, timeout: float = 20.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not predicate():  # type: ignore[operator]
-        if time.monotonic() > deadline:
-            raise TimeoutError("the app never reached the scene")
-        await pilot.pause(0.05)  # type: ignore[attr-defined]
+async def take(scene: Scene) -> Path:
+    app = scene.make_app()
+    async with app.run_test(size=scene.size) as pilot:
+        await scene.arrange(pilot)
+        await pilot.pause()
+        return Path(app.save_screenshot(f"{scene.name}.svg", str(SCREENSHOTS)))
 
 
 async def make_screenshots() -> list[Path]:
     SCREENSHOTS.mkdir(exist_ok=True)
-    app = MprocApp(AppOptions(demo=True, sleep=4.0, refresh=0.25))
-    written: list[Path] = []
-    async with app.run_test(size=SIZE) as pilot:
-        table = app.query_one(WorkerTable)
-        logs = app.query_one(LogPane)
-
-        def lesson_started() -> bool:
-            states = [row["state"] for row in table.row_texts()]
-            started = sum(": start" in line for line in logs.lines)
-            return len(states) == 2 and set(states) == {"sleeping"} and started == 2
-
-        await _until(pilot, lesson_started)
-        await pilot.pause(1.2)  # let CPU % and uptime read like a live session
-        written.append(Path(app.save_screenshot("main-demo.svg", str(SCREENSHOTS))))
-        await pilot.press("q")
-        await _until(pilot, lambda: isinstance(app.screen, QuitScreen))
-        # The daemon was terminated before the question: let its row say so.
-        await _until(pilot, lambda: table.row_texts()[0]["exit"] == "-15 SIGTERM")
-        written.append(Path(app.save_screenshot("quit-dialog.svg", str(SCREENSHOTS))))
-        await pilot.press("t")
-        await _until(pilot, lambda: not app.is_running)
+    written = []
+    with utc(), tempfile.TemporaryDirectory() as config:
+        os.environ["XDG_CONFIG_HOME"] = config  # the defaults, never this user's theme
+        for scene in SCENES:
+            written.append(await take(scene))
+    for stale in set(SCREENSHOTS.glob("*.svg")) - set(written):
+        stale.unlink()
     return written
 
 

@@ -270,9 +270,22 @@ class MprocApp(App[None]):
         self.post_message(LogsWaiting())
 
     def on_logs_waiting(self, message: LogsWaiting) -> None:
-        entries = self.mailbox.take()
+        entries = self.take_entries()
         if self.screen_stack:  # not while shutting down
             self.log_pane.add_entries(entries)
+
+    def take_entries(self) -> list[LogEntry]:
+        """The records that arrived since the last call.
+
+        With ``take_rows``, the one seam between real processes and the screen: the
+        screenshot scenes (tests/support/scenes.py) override both to give fixed
+        times and PIDs, so a screen with live workers is the same on every run.
+        """
+        return self.mailbox.take()
+
+    def take_rows(self) -> list[WorkerRow]:
+        """One sweep of every worker, on a sampling thread (see ``take_entries``)."""
+        return take_snapshot(self.supervisor, self.sampler, self.cpu_history)
 
     @on(RefreshRequested)
     def refresh_workers(self) -> None:
@@ -285,8 +298,7 @@ class MprocApp(App[None]):
     def sample_workers(self) -> None:
         with self._sample_lock:  # one sweep at a time, posted in the order taken
             self._sample_queued = False  # changes from now on need a sweep of their own
-            rows = take_snapshot(self.supervisor, self.sampler, self.cpu_history)
-            self.post_message(WorkersSampled(rows))
+            self.post_message(WorkersSampled(self.take_rows()))
 
     def on_workers_sampled(self, message: WorkersSampled) -> None:
         if not self.screen_stack:  # shutting down: workers ending as they are stopped

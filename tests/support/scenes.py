@@ -1,0 +1,330 @@
+"""The screens we show the world: one definition for snapshot tests and screenshots/.
+
+Each scene builds the app, drives it with the Pilot and leaves it on one screen.
+``tests/app/test_snapshots.py`` compares each with its approved SVG;
+``python -m tests.support.make_screenshots`` writes the same scenes to screenshots/.
+
+Deterministic by construction. The size is fixed, times are shown in UTC, and the
+scenes with live workers run real processes through ``StagedApp``: it overrides the
+app's one seam (``take_rows``/``take_entries``) to give every worker a fixed PID,
+CPU, memory and uptime, and every record a fixed time, while names, states, exit
+codes and messages are the real ones.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import time
+from collections.abc import Awaitable, Callable, Iterator
+from dataclasses import dataclass, replace
+from itertools import count
+
+from textual.pilot import Pilot
+
+from mproc_tui.core.records import LogEntry
+from mproc_tui.core.rows import WorkerRow
+from mproc_tui.core.sampler import ChildSample
+from mproc_tui.core.supervisor import WorkerSpec
+from mproc_tui.ui.app import MprocApp
+from mproc_tui.ui.messages import WorkersSampled
+from mproc_tui.ui.options import AppOptions
+from mproc_tui.ui.screens.help_screen import HelpScreen
+from mproc_tui.ui.screens.quit_screen import QuitScreen
+from mproc_tui.ui.screens.spawn_screen import SpawnScreen
+
+SIZE = (120, 34)
+NOON = 1_700_000_000.0  # 2023-11-14 22:13:20 UTC: every scene's clock starts here
+TIMEOUT = 20.0
+
+
+class StagedApp(MprocApp):
+    """The real app with real workers; only the readings that change by the run are fixed."""
+
+    def __init__(self, options: AppOptions) -> None:
+        super().__init__(options)
+        self._ticks = count()
+
+    def take_rows(self) -> list[WorkerRow]:
+        return [
+            replace(
+                row,
+                pid=None if row.pid is None else 41_000 + row.worker_id,
+                cpu_percent=None if row.cpu_percent is None else 0.0,
+                cpu_history=(0.0,) * min(len(row.cpu_history), 6),
+                rss=None if row.rss is None else 14_200_000 + 300_000 * row.worker_id,
+                threads=None if row.threads is None else 3,
+                uptime=None if row.uptime is None else 12.0,
+            )
+            for row in super().take_rows()
+        ]
+
+    def take_entries(self) -> list[LogEntry]:
+        # Records arrive in the order the scene waits for: a quarter-second apart.
+        return [
+            entry._replace(created=NOON + 0.25 * next(self._ticks), pid=41_000 + entry.worker_id)
+            for entry in super().take_entries()
+        ]
+
+
+@dataclass(frozen=True)
+class Scene:
+    name: str  # the file name in screenshots/ and the snapshot test's id
+    caption: str  # what README says under it
+    make_app: Callable[[], MprocApp]
+    arrange: Callable[[Pilot[None]], Awaitable[None]]
+    size: tuple[int, int] = SIZE
+
+
+@contextlib.contextmanager
+def utc() -> Iterator[None]:
+    """Record times are drawn in local time: make that UTC while a scene is taken."""
+    before = os.environ.get("TZ")
+    os.environ["TZ"] = "UTC"
+    time.tzset()
+    try:
+        yield
+    finally:
+        if before is None:
+            del os.environ["TZ"]
+        else:
+            os.environ["TZ"] = before
+        time.tzset()
+
+
+async def until(pilot: Pilot[None], predicate: Callable[[], bool], what: str) -> None:
+    deadline = time.monotonic() + TIMEOUT
+    while not predicate():
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"the scene never reached {what}")
+        await pilot.pause(0.05)
+
+
+def staged_app(**options: object) -> StagedApp:
+    settings: dict[str, object] = {"refresh": 0.25, "grace": 1.0, "start_method": "forkserver"}
+    settings.update(options)
+    return StagedApp(AppOptions(**settings))  # type: ignore[arg-type]
+
+
+def app_of(pilot: Pilot[None]) -> MprocApp:
+    assert isinstance(pilot.app, MprocApp)
+    return pilot.app
+
+
+def _states(app: MprocApp) -> list[str]:
+    return [row["state"] for row in app.worker_table.row_texts()]
+
+
+async def _settle(pilot: Pilot[None]) -> None:
+    """Let the last sample and records reach the screen before it is taken."""
+    app = app_of(pilot)
+    app.refresh_workers()
+    await pilot.pause(0.5)
+
+
+# -- the main screen ------------------------------------------------------------------------
+
+
+async def empty(pilot: Pilot[None]) -> None:
+    await until(pilot, lambda: app_of(pilot).empty_hint.display, "the empty table")
+    await _settle(pilot)
+
+
+LESSON = (
+    WorkerSpec("mproc_tui.catalog:worker1", (600,), name="Process-1", daemon=True),
+    WorkerSpec("mproc_tui.catalog:worker2", (600,), name="renamed worker"),
+)
+
+
+async def lesson(pilot: Pilot[None]) -> None:
+    """The lesson mid-run: Process-1 (a daemon) and renamed worker have logged start."""
+    app = app_of(pilot)
+    for started, spec in enumerate(LESSON, 1):
+        app.spawn_workers([spec])  # one at a time, so the records keep this order
+        await until(
+            pilot,
+            lambda started=started: (
+                sum(": start" in line for line in app.log_pane.lines) == started
+            ),
+            f"{spec.name}'s start",
+        )
+    await until(pilot, lambda: _states(app) == ["sleeping"] * 2, "two sleeping workers")
+    await _settle(pilot)
+
+
+async def quit_dialog(pilot: Pilot[None]) -> None:
+    """q during the lesson: the daemon is terminated, the dialog asks about the other."""
+    app = app_of(pilot)
+    await lesson(pilot)
+    await pilot.press("q")
+    await until(pilot, lambda: isinstance(app.screen, QuitScreen), "the quit dialog")
+    await until(pilot, lambda: _states(app) == ["killed", "sleeping"], "the daemon's end")
+    await until(pilot, lambda: not app.sub_title, "the header without progress")
+    await _settle(pilot)
+    app.clear_notifications()  # "Terminating 1 daemon worker…" fades on its own clock
+    await pilot.pause(0.2)
+
+
+async def spawn_error(pilot: Pilot[None]) -> None:
+    """N, a target that does not exist, Enter: the form says why and starts nothing."""
+    app = app_of(pilot)
+    await pilot.press("N")
+    await until(pilot, lambda: isinstance(app.screen, SpawnScreen), "the spawn form")
+    await pilot.press(*"reports.monthly:build")
+    await pilot.press("enter")
+
+    def error_shown() -> bool:
+        text = str(app.screen.query_one("#spawn-error").render())
+        return bool(text) and "checking" not in text
+
+    await until(pilot, error_shown, "the form's error")
+    await pilot.pause(0.3)
+
+
+async def help_screen(pilot: Pilot[None]) -> None:
+    app = app_of(pilot)
+    await pilot.press("question_mark")
+    await until(pilot, lambda: isinstance(app.screen, HelpScreen), "the help screen")
+    await pilot.pause(0.3)
+
+
+# -- the log pane and the table, with fixed records and rows ---------------------------------
+
+TRACEBACK = """Traceback (most recent call last):
+  File "/home/user/jobs/report.py", line 12, in build
+    total = sum(row["amount"] for row in rows)
+  File "/home/user/jobs/report.py", line 12, in <genexpr>
+    total = sum(row["amount"] for row in rows)
+KeyError: 'amount'"""
+
+
+def entry(
+    seconds: float, level: int, name: str, message: str, traceback: str | None = None
+) -> LogEntry:
+    return LogEntry(
+        worker_id=1 if name == "Process-1" else 2,
+        created=NOON + seconds,
+        level=level,
+        level_name=logging.getLevelName(level),
+        logger_name="root",
+        process_name=name,
+        pid=4242,
+        thread_name="MainThread",
+        pathname="/home/user/jobs/report.py",
+        lineno=12,
+        function="build",
+        message=message,
+        traceback=traceback,
+    )
+
+
+ENTRIES = [
+    entry(0.000, logging.DEBUG, "Process-1", "start"),
+    entry(0.001, logging.INFO, "renamed worker", "start"),
+    entry(0.250, logging.INFO, "Process-1", "reading 1,204 rows from orders.csv"),
+    entry(0.500, logging.WARNING, "renamed worker", "slow disk: 850 ms for one read"),
+    entry(0.750, logging.ERROR, "Process-1", "report failed", TRACEBACK),
+    entry(1.000, logging.CRITICAL, "renamed worker", "giving up after 3 tries"),
+    entry(1.250, logging.INFO, "renamed worker", "[@click=app.quit]literal[/] \x1b[2J text"),
+    entry(
+        1.500,
+        logging.INFO,
+        "Process-1",
+        "a long line: " + " ".join(f"item-{number}" for number in range(30)),
+    ),
+    entry(2.000, logging.INFO, "Process-1", "end"),
+]
+
+
+async def mixed_levels(pilot: Pilot[None]) -> None:
+    """Every level, a traceback, and markup and escapes shown literally."""
+    app = app_of(pilot)
+    app.log_pane.add_entries(ENTRIES)
+    await pilot.pause(0.3)
+
+
+async def wrapped_search(pilot: Pilot[None]) -> None:
+    app = app_of(pilot)
+    app.log_pane.add_entries(ENTRIES)
+    await pilot.press("w")
+    app.log_pane.set_search("item-2")
+    await pilot.pause(0.3)
+
+
+def table_row(worker_id: int, state: str, **fields: object) -> WorkerRow:
+    values: dict[str, object] = {
+        "pid": 4100 + worker_id,
+        "name": f"Process-{worker_id}",
+        "daemon": False,
+        "exit_code": None,
+        "cpu_percent": 0.0,
+        "rss": 14_500_000 + worker_id * 250_000,
+        "uptime": 61.0 + worker_id,
+        "threads": 3,
+        "start_method": "forkserver",
+        "cpu_history": (0.0,) * 12,
+    }
+    values.update(fields)
+    if values["exit_code"] is not None:
+        values.update(cpu_percent=None, rss=None, threads=None)
+    return WorkerRow(worker_id=worker_id, state=state, **values)  # type: ignore[arg-type]
+
+
+EVERY_STATE = [
+    table_row(
+        1,
+        "running",
+        cpu_percent=98.7,
+        cpu_history=(5.0, 20.0, 45.0, 70.0, 90.0, 99.0, 99.0, 98.0, 99.0, 97.0, 99.0, 98.7),
+    ),
+    table_row(2, "sleeping", name="renamed worker", daemon=True),
+    table_row(3, "stopped"),
+    table_row(4, "zombie"),
+    table_row(5, "disk-sleep", start_method="spawn"),
+    table_row(6, "exited", exit_code=0),
+    table_row(7, "exited", exit_code=1),
+    table_row(8, "killed", exit_code=-9),
+    table_row(9, "joined", exit_code=0, start_method="fork"),
+    table_row(
+        10,
+        "sleeping",
+        name="pool owner",
+        threads=5,
+        children=(
+            ChildSample(4301, 4110, 1, "python3", "sleeping", 0.0, 9_800_000),
+            ChildSample(4302, 4110, 1, "python3", "running", 54.0, 9_900_000),
+            ChildSample(4303, 4302, 2, "sh", "zombie", None, None),
+        ),
+    ),
+]
+
+
+async def every_state(pilot: Pilot[None]) -> None:
+    """Rows in every state, through the app's own handler; no sampling tick meanwhile."""
+    app = app_of(pilot)
+    app.on_workers_sampled(WorkersSampled(EVERY_STATE))
+    await pilot.press("t")
+    await pilot.pause(0.3)
+
+
+SCENES = (
+    Scene("main-empty", "The first screen: no workers yet", staged_app, empty),
+    Scene("main-lesson", "The lesson live: a daemon and a renamed worker", staged_app, lesson),
+    Scene("quit-dialog", "q: the daemon is gone, the dialog asks", staged_app, quit_dialog),
+    Scene("spawn-error", "N: the spawn form says what is wrong", staged_app, spawn_error),
+    Scene("help", "?: every key, by area", staged_app, help_screen),
+    Scene(
+        "log-levels", "The log pane: levels, a traceback, literal markup", staged_app, mixed_levels
+    ),
+    Scene(
+        "log-wrapped-search", "w wraps long lines; / highlights matches", staged_app, wrapped_search
+    ),
+    Scene(
+        "table-every-state",
+        "Every state, exit codes by signal, and t's tree of child processes",
+        lambda: staged_app(refresh=3600.0),
+        every_state,
+        size=(150, 40),
+    ),
+)
