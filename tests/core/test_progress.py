@@ -26,7 +26,7 @@ def test_a_stop_reports_each_ending_and_the_escalation(make_supervisor: MakeSupe
     wait_until(lambda: supervisor.records_received >= 5, 10, "every worker to log its start")
     reports: list[StopReport] = []
 
-    final = supervisor.stop([*stubborn, *polite], grace=1.0, on_progress=reports.append)
+    final = supervisor.stop([*stubborn, *polite], grace=2.0, on_progress=reports.append)
 
     assert final == StopReport(signalled=5, escalated=2, ended=5)
     # While waiting out the grace period: the polite ones end, nobody is escalated yet.
@@ -36,7 +36,7 @@ def test_a_stop_reports_each_ending_and_the_escalation(make_supervisor: MakeSupe
     # Then the two that ignored SIGTERM are escalated and end too.
     escalated = [report for report in reports if report.escalated == 2]
     assert escalated, reports
-    assert escalated[0].ended == 3
+    assert escalated[0].ended >= 3
     assert [report.ended for report in reports] == sorted(report.ended for report in reports)
 
 

@@ -20,6 +20,7 @@ import time
 from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass, replace
 from itertools import count
+from typing import Any
 
 from textual.pilot import Pilot
 
@@ -52,13 +53,16 @@ class StagedApp(MprocApp):
                 row,
                 pid=None if row.pid is None else 41_000 + row.worker_id,
                 cpu_percent=None if row.cpu_percent is None else 0.0,
-                cpu_history=(0.0,) * min(len(row.cpu_history), 6),
+                cpu_history=(0.0,) * 8,  # how many readings there are depends on timing
                 rss=None if row.rss is None else 14_200_000 + 300_000 * row.worker_id,
                 threads=None if row.threads is None else 3,
                 uptime=None if row.uptime is None else 12.0,
             )
             for row in super().take_rows()
         ]
+
+    def notify(self, *args: Any, **kwargs: Any) -> None:
+        """No toasts: each fades on its own clock, so a scene would catch it or not."""
 
     def take_entries(self) -> list[LogEntry]:
         # Records arrive in the order the scene waits for: a quarter-second apart.
@@ -162,8 +166,6 @@ async def quit_dialog(pilot: Pilot[None]) -> None:
     await until(pilot, lambda: _states(app) == ["killed", "sleeping"], "the daemon's end")
     await until(pilot, lambda: not app.sub_title, "the header without progress")
     await _settle(pilot)
-    app.clear_notifications()  # "Terminating 1 daemon worker…" fades on its own clock
-    await pilot.pause(0.2)
 
 
 async def spawn_error(pilot: Pilot[None]) -> None:

@@ -16,14 +16,13 @@ def join_progress(ended: int, total: int) -> str:
 
 
 def join_summary(total: int) -> str:
+    """When the join is over: ``Joined 12 workers.``"""
     return f"Joined {plural(total, 'worker')}."
 
 
 def wait_progress(ended: int, total: int) -> str:
-    """While quitting with "wait": the same count, and how to stop waiting."""
-    return (
-        f"waiting for {plural(total, 'worker')}… {ended} of {total} ended · q again terminates them"
-    )
+    """While quitting with "wait": ``waiting for 3 workers… 1 of 3 ended``."""
+    return f"waiting for {plural(total, 'worker')}… {ended} of {total} ended"
 
 
 def stop_progress(verb: str, report: StopReport) -> str:

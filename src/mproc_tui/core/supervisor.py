@@ -87,7 +87,7 @@ class WorkerStatus:
 
 @dataclass(frozen=True, slots=True)
 class StopReport:
-    """What stopping a set of workers took: how many needed SIGKILL after the grace period."""
+    """How a stop went: how many were signalled, needed SIGKILL, and have ended so far."""
 
     signalled: int
     escalated: int
@@ -181,6 +181,7 @@ class Supervisor:
         self._next_id = 1
         self._process_groups: list[tuple[int, float | None]] = []
         self._closed = False
+        self._shut_down = threading.Event()  # ends joins that would otherwise wait forever
         # One thread for the whole session: see the module docstring.
         self._spawner = SpawnerThread()
         # Process.start() polls every earlier child (multiprocessing's _cleanup); under
@@ -363,14 +364,14 @@ class Supervisor:
             for worker in workers:
                 worker.join_requested = True
         if on_progress is None:
-            return _wait_all(workers, timeout)
-        report = on_progress
+            return _wait_all(workers, timeout, until=self._shut_down)
+        report_ended = on_progress
 
         def tick() -> None:
-            report(sum(worker.ended.is_set() for worker in workers))
+            report_ended(sum(worker.ended.is_set() for worker in workers))
 
         tick()
-        joined = _wait_all(workers, timeout, tick)
+        joined = _wait_all(workers, timeout, tick, until=self._shut_down)
         tick()
         return joined
 
@@ -395,11 +396,13 @@ class Supervisor:
                 worker.stop_requested = True
         escalated = 0
 
-        def report() -> StopReport:
+        def so_far() -> StopReport:
             ended = sum(worker.ended.is_set() for worker in live)
             return StopReport(signalled=len(live), escalated=escalated, ended=ended)
 
-        tick = None if on_progress is None else lambda: on_progress(report())
+        if not live:
+            return so_far()
+        tick = None if on_progress is None else lambda: on_progress(so_far())
         for worker in live:
             _signal_group(worker.pid, signal.SIGTERM)
         if tick is not None:
@@ -412,7 +415,7 @@ class Supervisor:
         if tick is not None and stubborn:
             tick()
         _wait_all(stubborn, 5.0, tick)
-        return report()
+        return so_far()
 
     def clear_finished(self) -> list[int]:
         """Forget workers that ended; returns their ids."""
@@ -474,6 +477,7 @@ class Supervisor:
         self._guardian.close()
         self._listener.stop()
         self._reaper.stop()
+        self._shut_down.set()  # a worker the reaper never saw end must not hold a join
         # Last: fork and spawn workers get their death signal when this thread ends.
         self._spawner.stop()
         return report
@@ -531,24 +535,29 @@ def _wait_all(
     workers: Iterable[_Worker],
     timeout: float | None,
     on_tick: Callable[[], None] | None = None,
+    until: threading.Event | None = None,
 ) -> bool:
     """Wait for every worker to end within one overall ``timeout``.
 
-    ``on_tick`` (optional) is called every ``PROGRESS_TICK`` seconds of waiting.
+    ``on_tick`` (optional) is called every ``PROGRESS_TICK`` seconds of waiting, and
+    once more when the time is up. The wait also gives up once ``until`` is set.
     """
     deadline = None if timeout is None else time.monotonic() + timeout
+    sliced = on_tick is not None or until is not None
     for worker in workers:
         while True:
             remaining = None if deadline is None else max(0.0, deadline - time.monotonic())
             step = remaining
-            if on_tick is not None:
+            if sliced:
                 step = PROGRESS_TICK if remaining is None else min(PROGRESS_TICK, remaining)
             if worker.ended.wait(step):
                 break
-            if remaining is not None and step is not None and step >= remaining:
-                return False
             if on_tick is not None:
                 on_tick()
+            if remaining is not None and step is not None and step >= remaining:
+                return False
+            if until is not None and until.is_set():
+                return False
     return True
 
 

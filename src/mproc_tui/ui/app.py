@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import replace
 from functools import partial
 from pathlib import Path
-from typing import Any, ClassVar, Protocol
+from typing import Any, ClassVar
 
 from textual import on, work
 from textual.app import App, ComposeResult, SystemCommand
@@ -75,10 +75,27 @@ LEVELS = (logging.DEBUG, logging.INFO, logging.WARNING, logging.ERROR, logging.C
 EXIT_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 
 
-class ProgressReport(Protocol):
-    """``report(text)`` while an operation lasts, ``report(None, summary)`` when it ends."""
+class OperationProgress:
+    """One long operation's words in the header, reported from its thread.
 
-    def __call__(self, text: str | None, summary: str | None = None) -> None: ...
+    Used as a context manager, so the words go away however the operation ends; a
+    ``summary`` set meanwhile is said once, as a toast, at the end.
+    """
+
+    def __init__(self, app: App[None], operation: int) -> None:
+        self._app = app
+        self._operation = operation
+        self.summary: str | None = None
+
+    def show(self, text: str) -> None:
+        self._app.post_message(ProgressChanged(self._operation, text))
+
+    def __enter__(self) -> OperationProgress:
+        return self
+
+    def __exit__(self, *exception: object) -> None:
+        # post_message, never call_from_thread: the app may have exited meanwhile.
+        self._app.post_message(ProgressChanged(self._operation, None, self.summary))
 
 
 def _tune_garbage_collector() -> None:
@@ -204,7 +221,7 @@ class MprocApp(App[None]):
             self.mailbox if log_file is None else fan_out(log_file, self.mailbox),
             start_method=self.options.start_method,
             level=self.options.level,
-            on_change=lambda: self.post_message(RefreshRequested()),
+            on_change=self._worker_changed,
         )
         if log_file is not None:
             # In the TUI, stderr is the screen: a failing log file says so as a toast.
@@ -218,8 +235,9 @@ class MprocApp(App[None]):
         # None until q; then "daemons" -> "asking" -> "wait" or "terminate".
         self._quit_stage: str | None = None
         # Long operations under way (joins, stops): the header's subtitle shows them.
-        self._progress: dict[int, str] = {}
+        self._progress_texts: dict[int, str] = {}
         self._operations = itertools.count(1)
+        self._joins_watched: set[int] = set()
         self._show_worker_count(0)
 
     # -- layout ---------------------------------------------------------------------------
@@ -264,6 +282,10 @@ class MprocApp(App[None]):
         self.supervisor.shutdown(self.options.grace)
 
     # -- data in --------------------------------------------------------------------------
+
+    def _worker_changed(self) -> None:
+        """From the supervisor's threads: a worker ended, so sample now."""
+        self.post_message(RefreshRequested())
 
     def _logs_waiting(self) -> None:
         """Runs on the listener thread: tell the event loop records are waiting."""
@@ -321,21 +343,15 @@ class MprocApp(App[None]):
 
     # -- progress of long operations ------------------------------------------------------
 
-    def _progress_reporter(self) -> ProgressReport:
-        """For a thread: one operation's reports, posted to the app as they come."""
-        operation = next(self._operations)
-
-        def report(text: str | None, summary: str | None = None) -> None:
-            self.post_message(ProgressChanged(operation, text, summary))
-
-        return report
+    def _progress(self) -> OperationProgress:
+        return OperationProgress(self, next(self._operations))
 
     def on_progress_changed(self, message: ProgressChanged) -> None:
         if message.text is None:
-            self._progress.pop(message.operation, None)
+            self._progress_texts.pop(message.operation, None)
         else:
-            self._progress[message.operation] = message.text
-        self.sub_title = "; ".join(self._progress.values())
+            self._progress_texts[message.operation] = message.text
+        self.sub_title = "; ".join(self._progress_texts.values())
         if message.summary is not None and self.screen_stack:
             self._inform(message.summary)
 
@@ -411,13 +427,11 @@ class MprocApp(App[None]):
     @work(thread=True, group="spawn")
     def restart_worker(self, worker_id: int) -> None:
         """Like process-compose: a running worker is stopped first, then started anew."""
-        report = self._progress_reporter()
         try:
-            self._stop_reporting([worker_id], "restarting", report)
-            report(None)
+            with self._progress() as progress:
+                self._stop_reporting([worker_id], "restarting", progress)
             self.supervisor.respawn(worker_id)
         except SupervisorError as error:
-            report(None)
             self.call_from_thread(self._warn, str(error))
         self.post_message(RefreshRequested())
 
@@ -431,17 +445,20 @@ class MprocApp(App[None]):
     @work(thread=True, group="stop")
     def stop_workers(self, worker_ids: list[int]) -> None:
         """SIGTERM, then SIGKILL after --grace; the header counts them as they end."""
-        report = self._progress_reporter()
-        outcome = self._stop_reporting(worker_ids, "terminating", report)
-        report(None, stop_summary(outcome))
+        with self._progress() as progress:
+            outcome = self._stop_reporting(worker_ids, "terminating", progress)
+            if outcome.signalled:  # else they all ended on their own meanwhile
+                progress.summary = stop_summary(outcome)
         self.post_message(RefreshRequested())
 
     def _stop_reporting(
-        self, worker_ids: list[int], verb: str, report: ProgressReport
+        self, worker_ids: list[int], verb: str, progress: OperationProgress
     ) -> StopReport:
         """On a thread: Supervisor.stop, its progress shown in the header as it goes."""
         return self.supervisor.stop(
-            worker_ids, self.options.grace, lambda progress: report(stop_progress(verb, progress))
+            worker_ids,
+            self.options.grace,
+            lambda so_far: progress.show(stop_progress(verb, so_far)),
         )
 
     def _selected(self) -> int | None:
@@ -546,23 +563,33 @@ class MprocApp(App[None]):
 
     def _join(self, worker_ids: list[int]) -> None:
         """Request the joins; the supervisor's reaper completes them off the event loop."""
+        accepted = []
         for worker_id in worker_ids:
             try:
                 self.supervisor.begin_join(worker_id)
             except SupervisorError as error:
                 self._warn(str(error))
+                continue
+            if worker_id not in self._joins_watched:  # j twice: one count in the header
+                accepted.append(worker_id)
         self.post_message(RefreshRequested())
-        self.watch_joins(worker_ids)
+        if accepted:
+            self._joins_watched.update(accepted)
+            self.watch_joins(accepted)
 
     @work(thread=True, group="join")
     def watch_joins(self, worker_ids: list[int]) -> None:
         """A join can take as long as the worker likes: count them in the header."""
-        report = self._progress_reporter()
         total = len(worker_ids)
-        self.supervisor.join_many(
-            worker_ids, on_progress=lambda ended: report(join_progress(ended, total))
-        )
-        report(None, join_summary(total))
+        try:
+            with self._progress() as progress:
+                if self.supervisor.join_many(
+                    worker_ids,
+                    on_progress=lambda ended: progress.show(join_progress(ended, total)),
+                ):
+                    progress.summary = join_summary(total)
+        finally:
+            self._joins_watched.difference_update(worker_ids)  # a set: safe from a thread
 
     def action_clear_finished(self) -> None:
         removed = self.supervisor.clear_finished()
@@ -694,9 +721,8 @@ class MprocApp(App[None]):
             self.call_from_thread(
                 self._inform, f"Terminating {plural(len(daemons), 'daemon worker')}…"
             )
-            report = self._progress_reporter()
-            self._stop_reporting(daemons, "terminating", report)
-            report(None)
+            with self._progress() as progress:
+                self._stop_reporting(daemons, "terminating", progress)
             self.post_message(RefreshRequested())
         self.call_from_thread(self._ask_about_running_workers)
 
@@ -719,23 +745,22 @@ class MprocApp(App[None]):
     def finish_quit(self) -> None:
         """Then non-daemon workers are joined (w) or terminated (t), and the app exits."""
         supervisor = self.supervisor
-        report = self._progress_reporter()
-        others = supervisor.live_worker_ids(daemon=False)
-        if others and self._quit_stage == "wait":
-            self.call_from_thread(
-                self._inform,
-                f"Waiting for {plural(len(others), 'worker')} to finish… "
-                "press q again to terminate instead.",
-            )
-            total = len(others)
-            while self._quit_stage == "wait" and not supervisor.join_many(others, timeout=0.1):
-                still_running = len(set(others) & set(supervisor.live_worker_ids()))
-                report(wait_progress(total - still_running, total))
+        with self._progress() as progress:
             others = supervisor.live_worker_ids(daemon=False)
-        if others:
-            outcome = self._stop_reporting(others, "terminating", report)
-            self.call_from_thread(self._inform, stop_summary(outcome))
-        report(None)
+            if others and self._quit_stage == "wait":
+                self.call_from_thread(
+                    self._inform,
+                    f"Waiting for {plural(len(others), 'worker')} to finish… "
+                    "press q again to terminate instead.",
+                )
+                total = len(others)
+                while self._quit_stage == "wait" and not supervisor.join_many(others, timeout=0.1):
+                    ended = total - len(set(others) & set(supervisor.live_worker_ids()))
+                    progress.show(f"{wait_progress(ended, total)} · q again terminates them")
+                others = supervisor.live_worker_ids(daemon=False)
+            if others:
+                outcome = self._stop_reporting(others, "terminating", progress)
+                self.call_from_thread(self._inform, stop_summary(outcome))
         self.call_from_thread(self.exit)
 
     def _exit_on_signal(self, signal_number: int) -> None:
