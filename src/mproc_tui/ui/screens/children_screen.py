@@ -7,16 +7,16 @@ from typing import Literal
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, Horizontal
-from textual.screen import ModalScreen
 from textual.widgets import Button, Label
 
 from mproc_tui.core.sampler import ChildSample
 from mproc_tui.core.text import plural, safe_text
+from mproc_tui.ui.screens.click_away import ClickAwayModal
 
 ChildrenChoice = Literal["with-children", "worker-only"]
 
 
-class ChildrenScreen(ModalScreen[ChildrenChoice | None]):
+class ChildrenScreen(ClickAwayModal[ChildrenChoice]):
     """Signal the worker and every process it started, the worker only, or cancel.
 
     Taking the children is the default: left alone they outlive their worker

@@ -9,11 +9,11 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Label, Static
 
 from mproc_tui.core.records import LogEntry
 from mproc_tui.core.text import safe_text
+from mproc_tui.ui.screens.click_away import ClickAwayModal
 
 
 def _moment(created: float) -> str:
@@ -39,7 +39,7 @@ def detail_fields(entry: LogEntry) -> list[tuple[str, str]]:
     return [(label, safe_text(str(value))) for label, value in fields]
 
 
-class DetailScreen(ModalScreen[None]):
+class DetailScreen(ClickAwayModal[None]):
     BINDINGS = [Binding("escape,enter,q", "dismiss", "Close")]
 
     def __init__(self, entry: LogEntry) -> None:

@@ -8,10 +8,10 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label
 
 from mproc_tui.core.export import ExportFormat
+from mproc_tui.ui.screens.click_away import ClickAwayModal
 
 
 @dataclass(frozen=True)
@@ -20,7 +20,7 @@ class ExportChoice:
     form: ExportFormat
 
 
-class ExportScreen(ModalScreen[ExportChoice | None]):
+class ExportScreen(ClickAwayModal[ExportChoice]):
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
     def __init__(self, default_stem: str, count: int) -> None:

@@ -9,8 +9,9 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Label, Static
+
+from mproc_tui.ui.screens.click_away import ClickAwayModal
 
 KEY_NAMES = {
     "question_mark": "?",
@@ -70,7 +71,7 @@ def palette_title(binding: Binding) -> str:
     return f"{area}: {_explain(binding)}" if area else _explain(binding)
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(ClickAwayModal[None]):
     BINDINGS = [
         Binding("escape,question_mark,q", "dismiss", "Close"),
     ]
@@ -90,7 +91,7 @@ class HelpScreen(ModalScreen[None]):
                 "Tab moves between the table and the log pane.",
                 id="help-selection",
             )
-            yield Label("Esc, ? or q closes this help.", id="help-hint")
+            yield Label("Esc, ? or q, or a click outside, closes this help.", id="help-hint")
 
     @staticmethod
     def _table(bindings: list[Binding]) -> Table:

@@ -7,15 +7,15 @@ from typing import Literal
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, Horizontal
-from textual.screen import ModalScreen
 from textual.widgets import Button, Label
 
 from mproc_tui.core.text import plural
+from mproc_tui.ui.screens.click_away import ClickAwayModal
 
 QuitChoice = Literal["wait", "terminate"]
 
 
-class QuitScreen(ModalScreen[QuitChoice | None]):
+class QuitScreen(ClickAwayModal[QuitChoice]):
     """Wait (join), terminate (TERM then KILL after the grace period), or cancel."""
 
     BINDINGS = [

@@ -10,11 +10,11 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Checkbox, Label, OptionList
 from textual.widgets.option_list import Option
 
 from mproc_tui.core.text import safe_text
+from mproc_tui.ui.screens.click_away import ClickAwayModal
 
 SIGNALS: tuple[tuple[signal.Signals, str], ...] = (
     (signal.SIGTERM, "ask it to end"),
@@ -34,7 +34,7 @@ class SignalChoice:
     with_children: bool
 
 
-class SignalScreen(ModalScreen[SignalChoice | None]):
+class SignalScreen(ClickAwayModal[SignalChoice]):
     BINDINGS = [
         Binding("escape", "cancel", "Cancel"),
         Binding("c", "toggle_children", "Children too"),
