@@ -146,7 +146,8 @@ def build_parser() -> OneLineParser:
         type=_non_negative_number,
         default=3.0,
         metavar="SECONDS",
-        help="time between SIGTERM and SIGKILL when terminating on quit (default: 3)",
+        help="time between SIGTERM and SIGKILL whenever workers are stopped: T, r, quitting,"
+        " a signal to the app (default: 3)",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     return parser

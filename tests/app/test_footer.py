@@ -8,7 +8,7 @@ from tests.app.helpers import make_app, screen_text
 
 # Widths where, before the fix, a letter of the keys beneath showed past "palette"
 # ("^p palettee" at 63 and 82, "^p paletteT" at 80, ...), and a sweep around them.
-WIDTHS = sorted({60, 63, 70, 80, 82, *range(60, 201, 7)})
+WIDTHS = sorted({43, 57, 60, 63, 64, 70, 80, 82, *range(60, 201, 7)})
 
 
 @pytest.mark.parametrize("width", WIDTHS)
@@ -21,3 +21,7 @@ async def test_the_footer_ends_with_the_palette_key(width: int) -> None:
         assert footer.count("palette") == 1, footer
         if width >= 80:
             assert footer.startswith("? Help") and "q Quit" in footer, footer
+        # Only whole keys: what comes before the palette key ends with a key's name.
+        keys = footer.rsplit("▏", 1)[0].rstrip()
+        shown = [binding.description for binding in app.BINDINGS if binding.show]  # type: ignore[union-attr]
+        assert keys.endswith(tuple(shown)), footer

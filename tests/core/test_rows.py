@@ -74,6 +74,16 @@ def test_summary_counts_running_exited_and_failed() -> None:
     assert summarize(rows) == "1 running · 1 exited · 2 failed"
 
 
+def test_summary_counts_what_mproc_tui_stopped_apart_from_failures() -> None:
+    rows = [
+        row(1, exit_code=-15, stop_requested=True),
+        row(2, exit_code=-9, stop_requested=True),
+        row(3, exit_code=0, stop_requested=True),  # it ended on its own first: exited
+        row(4, exit_code=1),
+    ]
+    assert summarize(rows) == "0 running · 1 exited · 1 failed · 2 terminated"
+
+
 def test_a_failure_is_reported_once_and_not_when_the_app_stopped_it() -> None:
     before = {1: row(1), 2: row(2), 3: row(3)}
     now = [row(1, exit_code=1), row(2, exit_code=-15, stop_requested=True), row(3, exit_code=0)]

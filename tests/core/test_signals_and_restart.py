@@ -83,6 +83,16 @@ def test_respawn_starts_a_new_process_and_keeps_the_old_row(
     assert statuses[new].pid != statuses[old].pid
 
 
+def test_a_restarted_worker_keeps_its_automatic_name(make_supervisor: MakeSupervisor) -> None:
+    supervisor = make_supervisor()
+    old = supervisor.spawn(WorkerSpec(args=(60,)))  # named Process-N by multiprocessing
+    name = supervisor.status(old).name
+    assert name.startswith("Process-")
+    supervisor.stop([old], grace=1.0)
+    new = supervisor.respawn(old)
+    assert supervisor.status(new).name == name
+
+
 def test_with_children_each_process_gets_the_signal_once(
     make_supervisor: MakeSupervisor, collector: Collector
 ) -> None:

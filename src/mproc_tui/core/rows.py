@@ -157,16 +157,23 @@ def sort_rows(rows: Sequence[WorkerRow], column: str, descending: bool) -> list[
 
 
 def summarize(rows: Iterable[WorkerRow]) -> str:
-    """``3 running · 1 exited · 1 failed``: the line above the table."""
-    running = exited = failed = 0
+    """``3 running · 1 exited · 1 failed``: the table's title.
+
+    Workers that mproc-tui itself stopped (``T``, a restart, quitting) are counted
+    apart, as terminated: their signal exit codes are not failures.
+    """
+    running = exited = failed = terminated = 0
     for row in rows:
         if row.exit_code is None:
             running += 1
+        elif row.failed and row.stop_requested:
+            terminated += 1
         elif row.failed:
             failed += 1
         else:
             exited += 1
-    return f"{running} running · {exited} exited · {failed} failed"
+    summary = f"{running} running · {exited} exited · {failed} failed"
+    return summary + (f" · {terminated} terminated" if terminated else "")
 
 
 def newly_failed(previous: Mapping[int, WorkerRow], rows: Iterable[WorkerRow]) -> list[WorkerRow]:

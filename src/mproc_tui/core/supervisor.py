@@ -15,7 +15,7 @@ import signal
 import threading
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from multiprocessing import forkserver, resource_tracker
 from multiprocessing.process import BaseProcess
@@ -321,9 +321,14 @@ class Supervisor:
         raise SupervisorError(f"process {pid} has already exited")
 
     def respawn(self, worker_id: int) -> int:
-        """Start a new process with the same spec; the old worker stays as it is."""
+        """Start a new process with the same spec and name; the old worker stays as it is.
+
+        A restarted ``Process-3`` is ``Process-3`` again, as in process-compose: it is
+        the same worker, started anew, not a new one.
+        """
         with self._lock:
-            spec = self._get(worker_id).spec
+            worker = self._get(worker_id)
+            spec = replace(worker.spec, name=worker.name)
         return self.spawn(spec)
 
     def terminate(self, worker_id: int) -> None:

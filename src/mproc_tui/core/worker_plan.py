@@ -122,6 +122,8 @@ def load_config(path: str | Path) -> LaunchPlan:
     """Read a workers file: top-level ``start_method`` and ``[[worker]]`` tables."""
     location = Path(path)
     try:
+        if not location.exists():
+            raise PlanError(f"cannot read {location}: no such file")
         if not location.is_file():
             raise PlanError(f"cannot read {location}: not a file")
         if location.stat().st_size > MAX_CONFIG_BYTES:

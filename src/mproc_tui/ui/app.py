@@ -21,7 +21,7 @@ from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.theme import Theme
-from textual.widgets import Footer, Header, Input, Static
+from textual.widgets import Header, Input, Static
 
 from mproc_tui.core.exit_watchdog import exit_after
 from mproc_tui.core.export import export_records
@@ -67,6 +67,7 @@ from mproc_tui.ui.screens.help_screen import (
 from mproc_tui.ui.screens.quit_screen import QuitChoice, QuitScreen
 from mproc_tui.ui.screens.signal_screen import SignalChoice, SignalScreen
 from mproc_tui.ui.screens.spawn_screen import SpawnScreen
+from mproc_tui.ui.widgets.key_footer import KeyFooter
 from mproc_tui.ui.widgets.log_pane import LogPane
 from mproc_tui.ui.widgets.search_box import SearchBox
 from mproc_tui.ui.widgets.worker_table import WorkerTable
@@ -131,7 +132,7 @@ class MprocApp(App[None]):
             "stop_all",
             "Stop all",
             show=False,
-            tooltip="Terminate every running worker; SIGKILL those left after --grace",
+            tooltip="Stop all — SIGTERM every worker, SIGKILL after --grace",
         ),
         Binding("j", "join", "Join", tooltip="Join the selected worker (waits off the UI)"),
         Binding("J", "join_all", "Join all", show=False, tooltip="Join every worker"),
@@ -254,7 +255,7 @@ class MprocApp(App[None]):
             placeholder="search the logs: Enter next, Shift+Enter previous, Esc close",
             id="log-search",
         )
-        yield Footer(compact=True)
+        yield KeyFooter(compact=True)
 
     def on_mount(self) -> None:
         # Held, not queried later: App.query_one searches the *active* screen, which is
@@ -674,8 +675,14 @@ class MprocApp(App[None]):
         def keys(bindings: Iterable[BindingType]) -> list[Binding]:
             return [binding for binding in bindings if isinstance(binding, Binding)]
 
+        palette = Binding(
+            "ctrl+p",
+            "command_palette",
+            "Palette",
+            tooltip="The command palette: every action by name, and themes",
+        )
         sections = help_sections(
-            keys(self.BINDINGS),
+            [*keys(self.BINDINGS), palette],
             ("In the log pane (Tab or a click focuses it)", keys(LogPane.BINDINGS)),
             ("In the search box", keys(SearchBox.BINDINGS)),
         )
@@ -705,9 +712,7 @@ class MprocApp(App[None]):
             seen.add(binding.action)
             title = palette_title(binding)
             key = binding.key_display or describe_key(binding.key)
-            yield SystemCommand(
-                title, f"{title} (key: {key})", partial(self.run_action, binding.action)
-            )
+            yield SystemCommand(title, f"key: {key}", partial(self.run_action, binding.action))
 
     def action_quit(self) -> None:  # type: ignore[override]
         """The command palette's Quit takes the same path as q."""
@@ -756,7 +761,8 @@ class MprocApp(App[None]):
                 total = len(others)
                 while self._quit_stage == "wait" and not supervisor.join_many(others, timeout=0.1):
                     ended = total - len(set(others) & set(supervisor.live_worker_ids()))
-                    progress.show(f"{wait_progress(ended, total)} · q again terminates them")
+                    them = "them" if total > 1 else "it"
+                    progress.show(f"{wait_progress(ended, total)} · q again terminates {them}")
                 others = supervisor.live_worker_ids(daemon=False)
             if others:
                 outcome = self._stop_reporting(others, "terminating", progress)
