@@ -5,6 +5,7 @@ from __future__ import annotations
 import psutil
 from textual.widgets import Checkbox, Input, Static
 
+from mproc_tui.catalog import BUILT_INS
 from mproc_tui.core.supervisor import WorkerSpec
 from mproc_tui.ui.screens.signal_screen import SignalScreen
 from mproc_tui.ui.screens.spawn_screen import SpawnScreen
@@ -52,6 +53,24 @@ async def test_enter_in_the_form_spawns_a_file_target() -> None:
         await pilot.press("enter")
         await wait_rows(pilot, app, 1)
         await wait_state(pilot, app, 0, "exit", "0")
+
+
+async def test_a_built_in_chosen_from_the_list_then_enter_spawns_it() -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("N")
+        await wait_for(pilot, lambda: isinstance(app.screen, SpawnScreen), "the spawn form")
+        app.screen.query_one("#built-in").focus()
+        await pilot.press("enter")  # opens the list
+        await pilot.press("down", "enter")  # chooses the first built-in
+        await wait_for(
+            pilot, lambda: app.screen.query_one("#target", Input).value != "", "the target"
+        )
+        chosen = app.screen.query_one("#target", Input).value
+        await pilot.press("enter")  # and Enter spawns it
+        rows = await wait_rows(pilot, app, 1)
+        assert chosen in BUILT_INS
+        assert rows[0]["state"] in ("running", "sleeping", "exited")
 
 
 async def test_bad_input_shows_inline_and_spawns_nothing() -> None:

@@ -95,6 +95,8 @@ class SpawnScreen(ModalScreen[WorkerPlan | None]):
     def _built_in_chosen(self, event: Select.Changed) -> None:
         if event.value is not Select.NULL:
             self.query_one("#target", Input).value = str(event.value)
+            # On to the next field: Enter there spawns, where on the list it reopens it.
+            self.query_one("#args", Input).focus()
 
     @on(Input.Submitted)
     @on(Button.Pressed, "#spawn")
