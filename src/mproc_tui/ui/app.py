@@ -54,6 +54,7 @@ from mproc_tui.ui.messages import (
     RefreshRequested,
     WorkersSampled,
 )
+from mproc_tui.ui.operation_progress import OperationProgress
 from mproc_tui.ui.options import AppOptions
 from mproc_tui.ui.screens.children_screen import ChildrenChoice, ChildrenScreen
 from mproc_tui.ui.screens.detail_screen import DetailScreen
@@ -74,29 +75,6 @@ from mproc_tui.ui.widgets.worker_table import WorkerTable
 
 LEVELS = (logging.DEBUG, logging.INFO, logging.WARNING, logging.ERROR, logging.CRITICAL)
 EXIT_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
-
-
-class OperationProgress:
-    """One long operation's words in the header, reported from its thread.
-
-    Used as a context manager, so the words go away however the operation ends; a
-    ``summary`` set meanwhile is said once, as a toast, at the end.
-    """
-
-    def __init__(self, app: App[None], operation: int) -> None:
-        self._app = app
-        self._operation = operation
-        self.summary: str | None = None
-
-    def show(self, text: str) -> None:
-        self._app.post_message(ProgressChanged(self._operation, text))
-
-    def __enter__(self) -> OperationProgress:
-        return self
-
-    def __exit__(self, *exception: object) -> None:
-        # post_message, never call_from_thread: the app may have exited meanwhile.
-        self._app.post_message(ProgressChanged(self._operation, None, self.summary))
 
 
 def _tune_garbage_collector() -> None:
