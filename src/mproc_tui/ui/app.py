@@ -233,7 +233,7 @@ class MprocApp(App[None]):
             placeholder="search the logs: Enter next, Shift+Enter previous, Esc close",
             id="log-search",
         )
-        yield KeyFooter(compact=True)
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         # Held, not queried later: App.query_one searches the *active* screen, which is

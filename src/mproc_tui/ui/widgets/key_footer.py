@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.cells import cell_len
 from textual.widgets import Footer
 from textual.widgets._footer import FooterKey
 
@@ -10,33 +11,36 @@ class KeyFooter(Footer):
     """Textual's Footer lets its keys run on under the right-docked ``^p palette``.
 
     On a narrow terminal that left half a key before it (``j Join s▏^p palette``),
-    which reads as a glitch. Here the keys that do not fit whole are hidden; the
-    bindings put ``? Help`` and ``q Quit`` first, so those always stay.
+    which reads as a glitch. Here the keys that do not fit whole are hidden, decided
+    from their text before they are drawn, so no frame shows a cut key. The bindings
+    put ``? Help`` and ``q Quit`` first, so those always stay. Always compact.
     """
 
+    def __init__(self) -> None:
+        super().__init__(compact=True)
+
     def on_resize(self) -> None:
-        self._fit_keys_soon()
+        self._fit_keys()
 
     async def recompose(self) -> None:
         await super().recompose()
-        self._fit_keys_soon()
-
-    def _fit_keys_soon(self) -> None:
-        keys = self._keys()
-        for key in keys:
-            key.display = True  # measure each at its natural width first
-        self.call_after_refresh(self._fit_keys)
-
-    def _keys(self) -> list[FooterKey]:
-        return [key for key in self.query_children(FooterKey) if not _is_palette_key(key)]
+        self._fit_keys()
 
     def _fit_keys(self) -> None:
-        palettes = [key for key in self.query_children(FooterKey) if _is_palette_key(key)]
-        edge = palettes[0].region.x if palettes else self.region.right
-        for key in self._keys():
-            if key.region.right > edge:
-                key.display = False
+        keys = list(self.query_children(FooterKey))
+        palette = [key for key in keys if key.has_class("-command-palette")]
+        room = self.size.width - sum(_drawn_width(key) + 1 for key in palette)  # + its border
+        used = 0
+        fits = True
+        for key in keys:
+            if key in palette:
+                continue
+            fits = fits and used + _drawn_width(key) <= room
+            key.display = fits
+            used += _drawn_width(key) + 1  # the compact footer's margin after each key
 
 
-def _is_palette_key(key: FooterKey) -> bool:
-    return key.has_class("-command-palette")
+def _drawn_width(key: FooterKey) -> int:
+    """Cells a key takes in the compact footer: ``k Term``."""
+    width = cell_len(key.key_display)
+    return width + 1 + cell_len(key.description) if key.description else width
