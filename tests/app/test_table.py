@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import signal
+
 import psutil
 
 from mproc_tui.core.rows import sort_rows
@@ -144,6 +146,28 @@ async def test_a_crashing_worker_raises_a_notification_and_counts_as_failed() ->
         )
         notes = [n for n in app._notifications if "fragile" in n.message]
         assert len(notes) == 1 and notes[0].severity == "error"
+
+
+async def test_k_and_s_ending_a_worker_on_purpose_is_no_failure() -> None:
+    """k, or a stop signal from s, ends a worker because the user asked: no alert."""
+    app = make_app()
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        app.spawn_workers([WorkerSpec(args=(60,)), WorkerSpec(args=(60,))])
+        await wait_rows(pilot, app, 2)
+        await pilot.press("k")
+        app.supervisor.send_signal(2, signal.SIGUSR1)  # not a stop signal: its death alerts
+        table = app.worker_table
+        await wait_for(
+            pilot,
+            lambda: "0 running · 0 exited · 1 failed · 1 terminated" in str(table.border_title),
+            "the summary",
+        )
+        await wait_for(
+            pilot,
+            lambda: any("SIGUSR1" in n.message for n in app._notifications),
+            "the SIGUSR1 alert",
+        )
+        assert not any("SIGTERM" in n.message for n in app._notifications)
 
 
 async def test_the_cpu_sparkline_grows_with_samples() -> None:

@@ -106,3 +106,17 @@ def test_with_children_each_process_gets_the_signal_once(
         "the count",
     )
     assert "deliveries 1" in collector.messages(worker)
+
+
+def test_a_stop_signal_marks_the_worker_as_stopped_on_purpose(
+    make_supervisor: MakeSupervisor,
+) -> None:
+    supervisor = make_supervisor()
+    paused, ended = (supervisor.spawn(WorkerSpec(args=(60,))) for _ in range(2))
+    supervisor.send_signal(paused, signal.SIGSTOP)
+    supervisor.send_signal(paused, signal.SIGCONT)
+    supervisor.send_signal(ended, signal.SIGTERM)
+    supervisor.join(ended, timeout=10)
+    assert not supervisor.status(paused).stop_requested
+    assert supervisor.status(ended).stop_requested
+    assert supervisor.status(ended).exit_code == -signal.SIGTERM

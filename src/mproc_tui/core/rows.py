@@ -159,7 +159,7 @@ def sort_rows(rows: Sequence[WorkerRow], column: str, descending: bool) -> list[
 def summarize(rows: Iterable[WorkerRow]) -> str:
     """``3 running · 1 exited · 1 failed``: the table's title.
 
-    Workers that mproc-tui itself stopped (``T``, a restart, quitting) are counted
+    Workers ended on purpose (``k``, ``K``, ``T``, a restart, quitting) are counted
     apart, as terminated: their signal exit codes are not failures.
     """
     running = exited = failed = terminated = 0

@@ -35,6 +35,8 @@ from mproc_tui.core.target_reference import absolute_reference
 START_METHODS = ("forkserver", "spawn", "fork")
 SLEEPER_TARGET = "mproc_tui.catalog:sleeper"
 PROGRESS_TICK = 0.25  # seconds between progress reports of a long wait
+# Sent to a worker, these ask it to end (STOP, CONT, USR1, USR2 do not).
+STOPPING_SIGNALS = frozenset({signal.SIGTERM, signal.SIGKILL, signal.SIGINT, signal.SIGHUP})
 
 
 class Lifecycle(StrEnum):
@@ -275,7 +277,9 @@ class Supervisor:
     def send_signal(self, worker_id: int, signal_number: int, with_children: bool = False) -> int:
         """Signal a live worker (and, if asked, every process it started); returns how many.
 
-        Signalling a worker that ended is a user error, not a crash.
+        Signalling a worker that ended is a user error, not a crash. A signal meant to
+        end it (``STOPPING_SIGNALS``) marks it ``stop_requested``: the user ended it on
+        purpose, so the exit code it gets is no failure.
         """
         with self._lock:
             worker = self._get(worker_id)
@@ -291,6 +295,8 @@ class Supervisor:
                     os.kill(worker.pid, signal_number)
             except ProcessLookupError:
                 raise SupervisorError(f"{worker.name} has already exited") from None
+            if signal_number in STOPPING_SIGNALS:
+                worker.stop_requested = True
         for child in children:
             # The group already reached its members; only those that left it remain.
             with contextlib.suppress(psutil.Error, OSError):
