@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from mproc_tui.core.supervisor import WorkerSpec
+from mproc_tui.ui.screens.quit_screen import QuitScreen
 from tests.app.helpers import SIZE, gone, make_app, screen_text, table_rows, wait_for, wait_rows
 
 STUBBORN = WorkerSpec(target="mproc_tui.catalog:ignore_sigterm")
@@ -93,3 +94,21 @@ async def test_stop_all_with_nothing_running_says_so() -> None:
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await pilot.press("T")
         await wait_for(pilot, lambda: "No running workers to stop." in toasts(app), "a warning")
+
+
+async def test_quitting_with_wait_counts_in_the_header_until_q_terminates() -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        app.spawn_workers([WorkerSpec(args=(60,))])
+        rows = await wait_rows(pilot, app, 1)
+        await pilot.press("q")
+        await wait_for(pilot, lambda: isinstance(app.screen, QuitScreen), "the quit dialog")
+        await pilot.press("w")
+        await wait_for(
+            pilot,
+            lambda: app.sub_title == "waiting for 1 worker… 0 of 1 ended · q again terminates it",
+            "the wait in the header",
+        )
+        await pilot.press("q")
+        await wait_for(pilot, lambda: not app.is_running, "the app to exit")
+    assert gone(int(rows[0]["pid"]))

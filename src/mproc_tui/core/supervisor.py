@@ -376,10 +376,9 @@ class Supervisor:
                 worker.join_requested = True
         if on_progress is None:
             return _wait_all(workers, timeout, until=self._shut_down)
-        report_ended = on_progress
 
         def tick() -> None:
-            report_ended(sum(worker.ended.is_set() for worker in workers))
+            on_progress(sum(worker.ended.is_set() for worker in workers))
 
         tick()
         joined = _wait_all(workers, timeout, tick, until=self._shut_down)

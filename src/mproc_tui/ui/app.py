@@ -737,10 +737,16 @@ class MprocApp(App[None]):
                     "press q again to terminate instead.",
                 )
                 total = len(others)
-                while self._quit_stage == "wait" and not supervisor.join_many(others, timeout=0.1):
-                    ended = total - len(set(others) & set(supervisor.live_worker_ids()))
-                    them = "them" if total > 1 else "it"
+                them = "them" if total > 1 else "it"
+
+                def show(ended: int) -> None:
                     progress.show(f"{wait_progress(ended, total)} · q again terminates {them}")
+
+                # Short slices: q again (the stage turns "terminate") ends the wait.
+                while self._quit_stage == "wait" and not supervisor.join_many(
+                    others, timeout=0.1, on_progress=show
+                ):
+                    pass
                 others = supervisor.live_worker_ids(daemon=False)
             if others:
                 outcome = self._stop_reporting(others, "terminating", progress)
