@@ -1,7 +1,8 @@
 """``--no-tui``: the same workers, records printed in the lesson's format, no screen.
 
-Like the interpreter at exit: the command waits for every non-daemon worker, then
-terminates the daemon ones. Ctrl+C (or SIGTERM) terminates them all.
+Like the lesson's main, the command joins its non-daemon workers (with ``--demo``
+every worker, as the lesson joins both), then ends the rest by the exit policy
+(``core/exit_policy.py``). Ctrl+C, SIGTERM or SIGHUP cut the join short.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import threading
 from collections.abc import Callable, Sequence
 from types import FrameType
 
+from mproc_tui.core.exit_policy import ExitPolicy
 from mproc_tui.core.log_file import fan_out
 from mproc_tui.core.records import LogEntry
 from mproc_tui.core.supervisor import Supervisor, SupervisorError
@@ -67,9 +69,8 @@ def run_headless(
                 "mproc-tui: only daemon workers: like Python at exit, they are terminated now",
                 file=sys.stderr,
             )
-        while not interrupted.is_set() and not supervisor.join_many(waited, timeout=0.1):
-            pass
-        supervisor.stop(supervisor.live_worker_ids(), grace)
+        supervisor.join_many(waited, until=interrupted.is_set)
+        ExitPolicy(supervisor, grace).run(wait=not interrupted.is_set())
         failed = [
             status
             for status in supervisor.poll()

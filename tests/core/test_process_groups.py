@@ -53,7 +53,8 @@ def test_shutdown_takes_the_children_of_a_worker_killed_alone(
     supervisor = make_supervisor()
     worker = supervisor.spawn(CHILDREN)
     children = _children_of(supervisor, collector, worker)
-    supervisor.kill(worker)  # K: the worker alone; its children are orphaned...
+    # K: the worker alone; its children are orphaned...
+    supervisor.send_signal(worker, signal.SIGKILL)
     assert supervisor.join(worker, timeout=10) == -signal.SIGKILL
     assert all(child.is_running() for child in children)
     supervisor.clear_finished()  # ...and forgotten by the table
@@ -68,7 +69,7 @@ def test_a_killed_worker_is_seen_dead_though_its_children_live(
     supervisor = make_supervisor(start_method)
     worker = supervisor.spawn(CHILDREN)
     children = _children_of(supervisor, collector, worker)
-    supervisor.kill(worker)
+    supervisor.send_signal(worker, signal.SIGKILL)
     assert supervisor.join(worker, timeout=5) == -signal.SIGKILL
     assert all(child.is_running() for child in children)
     supervisor.shutdown(grace=1.0)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 import struct
 import threading
 import time
@@ -40,7 +41,7 @@ def test_sigterm_ends_a_fork_worker(make_supervisor: MakeSupervisor, start_metho
     supervisor = make_supervisor(start_method)
     worker = supervisor.spawn(WorkerSpec(args=(60,)))
     time.sleep(0.3)
-    supervisor.terminate(worker)
+    supervisor.send_signal(worker, signal.SIGTERM)
     assert supervisor.join(worker, timeout=10) == -15
 
 

@@ -8,7 +8,8 @@ from collections.abc import Callable
 
 import psutil
 
-from mproc_tui.core.supervisor import Lifecycle, Supervisor, WorkerSpec
+from mproc_tui.core.supervisor import Supervisor
+from mproc_tui.core.worker_state import Lifecycle, WorkerSpec
 from tests.conftest import Collector, support_target, wait_until
 
 MakeSupervisor = Callable[..., Supervisor]
@@ -73,7 +74,7 @@ def test_respawn_starts_a_new_process_and_keeps_the_old_row(
 ) -> None:
     supervisor = make_supervisor()
     old = supervisor.spawn(WorkerSpec(args=(60,), name="steady"))
-    supervisor.kill(old)
+    supervisor.send_signal(old, signal.SIGKILL)
     supervisor.join(old, timeout=10)
     new = supervisor.respawn(old)
     statuses = {status.worker_id: status for status in supervisor.poll()}

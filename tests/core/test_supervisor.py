@@ -8,7 +8,8 @@ from collections.abc import Callable
 import psutil
 import pytest
 
-from mproc_tui.core.supervisor import Lifecycle, Supervisor, SupervisorError, WorkerSpec
+from mproc_tui.core.supervisor import Supervisor
+from mproc_tui.core.worker_state import Lifecycle, SupervisorError, WorkerSpec
 from tests.conftest import Collector, support_target, wait_until
 
 MakeSupervisor = Callable[..., Supervisor]
@@ -50,8 +51,8 @@ def test_workers_are_descendants_and_signals_name_exit_codes(
     assert statuses[terminated].pid in descendants
     assert statuses[killed].pid in descendants
 
-    supervisor.terminate(terminated)
-    supervisor.kill(killed)
+    supervisor.send_signal(terminated, signal.SIGTERM)
+    supervisor.send_signal(killed, signal.SIGKILL)
     assert supervisor.join(terminated, timeout=10) == -signal.SIGTERM
     assert supervisor.join(killed, timeout=10) == -signal.SIGKILL
     assert not psutil.pid_exists(statuses[killed].pid) or (
@@ -132,7 +133,7 @@ def test_signalling_an_exited_worker_is_a_clear_error(make_supervisor: MakeSuper
     worker = supervisor.spawn(WorkerSpec(args=(0,)))
     supervisor.join(worker, timeout=10)
     with pytest.raises(SupervisorError, match="has already exited"):
-        supervisor.terminate(worker)
+        supervisor.send_signal(worker, signal.SIGTERM)
 
 
 def test_stop_escalates_to_sigkill_after_the_grace_period(make_supervisor: MakeSupervisor) -> None:

@@ -57,7 +57,7 @@ def test_killed_writers_never_stall_the_others(
     while kills < 20:
         time.sleep(randomness.uniform(0.05, 0.4))
         victim = randomness.choice(alive)
-        supervisor.kill(victim)
+        supervisor.send_signal(victim, signal.SIGKILL)
         kills += 1
         alive.remove(victim)
         replacement = supervisor.spawn(flood)

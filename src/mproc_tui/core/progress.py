@@ -6,8 +6,8 @@ then escalate. Without a word on screen either looks like a hang.
 
 from __future__ import annotations
 
-from mproc_tui.core.supervisor import StopReport
 from mproc_tui.core.text import plural
+from mproc_tui.core.worker_state import StopReport
 
 
 def join_progress(ended: int, total: int) -> str:

@@ -14,8 +14,9 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from mproc_tui.core.supervisor import START_METHODS, WorkerSpec
+from mproc_tui.core.supervisor import START_METHODS
 from mproc_tui.core.target_reference import TargetError, resolve_reference
+from mproc_tui.core.worker_state import WorkerSpec
 
 WORKER_KEYS = ("target", "args", "kwargs", "name", "daemon", "count")
 TOP_LEVEL_KEYS = ("start_method", "worker")

@@ -23,6 +23,7 @@ from textual.screen import Screen
 from textual.theme import Theme
 from textual.widgets import Header, Input, Static
 
+from mproc_tui.core.exit_policy import ExitPolicy, ExitStage
 from mproc_tui.core.exit_watchdog import exit_after
 from mproc_tui.core.export import export_records
 from mproc_tui.core.log_file import JsonLinesLog, fan_out
@@ -38,16 +39,11 @@ from mproc_tui.core.records import LogEntry
 from mproc_tui.core.rows import CpuHistory, WorkerRow, newly_failed, summarize, take_snapshot
 from mproc_tui.core.sampler import Sampler
 from mproc_tui.core.settings import load_settings, save_settings
-from mproc_tui.core.supervisor import (
-    Lifecycle,
-    StopReport,
-    Supervisor,
-    SupervisorError,
-    WorkerSpec,
-)
+from mproc_tui.core.supervisor import Supervisor
 from mproc_tui.core.target_check import check_target
 from mproc_tui.core.text import plural, safe_text, signal_name
 from mproc_tui.core.worker_plan import WorkerPlan, lesson_plans
+from mproc_tui.core.worker_state import Lifecycle, StopReport, SupervisorError, WorkerSpec
 from mproc_tui.ui.messages import (
     LogsWaiting,
     ProgressChanged,
@@ -211,8 +207,7 @@ class MprocApp(App[None]):
         self._last_rows: dict[int, WorkerRow] = {}
         self._sample_lock = threading.Lock()
         self._sample_queued = False
-        # None until q; then "daemons" -> "asking" -> "wait" or "terminate".
-        self._quit_stage: str | None = None
+        self.exit_policy = ExitPolicy(self.supervisor, self.options.grace)
         # Long operations under way (joins, stops): the header's subtitle shows them.
         self._progress_texts: dict[int, str] = {}
         self._operations = itertools.count(1)
@@ -306,7 +301,7 @@ class MprocApp(App[None]):
             return
         self.worker_table.show_rows(message.rows)
         self.worker_table.border_title = f"Workers — {summarize(message.rows)}"
-        if self._quit_stage is None:  # while quitting, workers end because we end them
+        if self.exit_policy.stage is ExitStage.RUNNING:  # quitting ends workers on purpose
             for row in newly_failed(self._last_rows, message.rows):
                 self._alert_failure(row)
         self._last_rows = {row.worker_id: row for row in message.rows}
@@ -670,15 +665,10 @@ class MprocApp(App[None]):
 
     def action_request_quit(self) -> None:
         """q: daemon workers are terminated now; then ask about non-daemon ones, if any."""
-        if self._quit_stage == "wait":
-            # Waiting for workers that may never end: asking again means "stop them".
-            self._quit_stage = "terminate"
+        if self.exit_policy.terminate_instead():  # q again while waiting: stop them
             self._inform("Terminating the remaining workers…")
-            return
-        if self._quit_stage is not None:
-            return
-        self._quit_stage = "daemons"
-        self.terminate_daemons_then_ask()
+        elif self.exit_policy.begin():
+            self.end_daemons_then_ask()
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         """Every key's action in the command palette (Ctrl+P), from the same bindings."""
@@ -697,60 +687,51 @@ class MprocApp(App[None]):
         self.action_request_quit()
 
     @work(thread=True, group="quit")
-    def terminate_daemons_then_ask(self) -> None:
-        """Like the interpreter at exit, daemonic children are terminated first."""
-        daemons = self.supervisor.live_worker_ids(daemon=True)
+    def end_daemons_then_ask(self) -> None:
+        """The exit policy's first step, then the question about the rest."""
+        daemons = self.exit_policy.daemons()
         if daemons:
-            self.call_from_thread(
-                self._inform, f"Terminating {plural(len(daemons), 'daemon worker')}…"
+            self._inform(f"Terminating {plural(len(daemons), 'daemon worker')}…")
+        with self._progress() as progress:
+            self.exit_policy.end_daemons(
+                lambda so_far: progress.show(stop_progress("terminating", so_far))
             )
-            with self._progress() as progress:
-                self._stop_reporting(daemons, "terminating", progress)
-            self.post_message(RefreshRequested())
         self.call_from_thread(self._ask_about_running_workers)
 
     def _ask_about_running_workers(self) -> None:
-        running = self.supervisor.live_worker_ids(daemon=False)
+        running = self.exit_policy.others()
         if running:
-            self._quit_stage = "asking"
             self.push_screen(QuitScreen(len(running), self.options.grace), self._quit_chosen)
         else:
             self._quit_chosen("wait")
 
     def _quit_chosen(self, choice: QuitChoice | None) -> None:
         if choice is None:
-            self._quit_stage = None
-            return
-        self._quit_stage = choice
-        self.finish_quit()
+            self.exit_policy.cancel()
+        else:
+            self.end_others_then_exit(choice == "wait")
 
     @work(thread=True, group="quit")
-    def finish_quit(self) -> None:
-        """Then non-daemon workers are joined (w) or terminated (t), and the app exits."""
-        supervisor = self.supervisor
+    def end_others_then_exit(self, wait: bool) -> None:
+        """The exit policy's second step: wait (q again terminates) or terminate; then exit."""
         with self._progress() as progress:
-            others = supervisor.live_worker_ids(daemon=False)
-            if others and self._quit_stage == "wait":
-                self.call_from_thread(
-                    self._inform,
-                    f"Waiting for {plural(len(others), 'worker')} to finish… "
-                    "press q again to terminate instead.",
+            others = self.exit_policy.others()
+            total = len(others)
+            if wait and others:
+                self._inform(
+                    f"Waiting for {plural(total, 'worker')} to finish… "
+                    "press q again to terminate instead."
                 )
-                total = len(others)
-                them = "them" if total > 1 else "it"
-
-                def show(ended: int) -> None:
-                    progress.show(f"{wait_progress(ended, total)} · q again terminates {them}")
-
-                # Short slices: q again (the stage turns "terminate") ends the wait.
-                while self._quit_stage == "wait" and not supervisor.join_many(
-                    others, timeout=0.1, on_progress=show
-                ):
-                    pass
-                others = supervisor.live_worker_ids(daemon=False)
-            if others:
-                outcome = self._stop_reporting(others, "terminating", progress)
-                self.call_from_thread(self._inform, stop_summary(outcome))
+            them = "them" if total > 1 else "it"
+            report = self.exit_policy.end_others(
+                wait,
+                on_wait=lambda ended, total: progress.show(
+                    f"{wait_progress(ended, total)} · q again terminates {them}"
+                ),
+                on_stop=lambda so_far: progress.show(stop_progress("terminating", so_far)),
+            )
+            if report.terminated.signalled:
+                self._inform(stop_summary(report.terminated))
         self.call_from_thread(self.exit)
 
     def _exit_on_signal(self, signal_number: int) -> None:

@@ -1,0 +1,134 @@
+"""How mproc-tui ends its workers when it ends: the one place that says in which order.
+
+The order is the interpreter's at exit (``multiprocessing.util._exit_function``):
+
+1. Daemon workers are terminated first: SIGTERM, then SIGKILL after the grace period.
+2. Then the non-daemon workers still running are waited for (joined), or terminated
+   the same way if so chosen. A wait can be cut short at any moment
+   (``terminate_instead``: ``q`` again in the app, a signal to ``--no-tui``); the
+   workers still running are then terminated.
+
+The app asks between the two steps (the quit dialog: wait, terminate or cancel).
+``--no-tui`` first joins its non-daemon workers, as the lesson's main does, and then
+ends the same way.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import Enum
+
+from mproc_tui.core.supervisor import Supervisor
+from mproc_tui.core.worker_state import StopReport
+
+StopProgress = Callable[[StopReport], None]
+WaitProgress = Callable[[int, int], None]  # (ended, total)
+
+
+class ExitStage(Enum):
+    """Where an exit has got; the app's ``q`` means something different in each."""
+
+    RUNNING = "running"  # not ending
+    DAEMONS = "daemons"  # terminating the daemon workers
+    ASKING = "asking"  # between the steps: the user chooses wait or terminate
+    WAITING = "waiting"  # joining the non-daemon workers
+    TERMINATING = "terminating"  # terminating the non-daemon workers
+    DONE = "done"  # every worker has ended
+
+
+@dataclass(frozen=True, slots=True)
+class ExitReport:
+    """What the second step did: how many it waited for, and the stop that followed."""
+
+    waited: int
+    terminated: StopReport
+
+
+class ExitPolicy:
+    """Ends a supervisor's workers in the interpreter's order; safe to drive from threads.
+
+    ``begin`` starts an exit once (a second ``q`` while one is under way does not
+    start another); ``cancel`` between the steps goes back to running.
+    """
+
+    def __init__(self, supervisor: Supervisor, grace: float) -> None:
+        self.supervisor = supervisor
+        self.grace = grace
+        self._stage = ExitStage.RUNNING
+        self._lock = threading.Lock()
+        self._terminate = threading.Event()  # set: stop waiting, terminate the rest
+
+    @property
+    def stage(self) -> ExitStage:
+        return self._stage
+
+    def begin(self) -> bool:
+        """Start ending; False if an exit is already under way."""
+        with self._lock:
+            if self._stage is not ExitStage.RUNNING:
+                return False
+            self._stage = ExitStage.DAEMONS
+            self._terminate.clear()
+            return True
+
+    def daemons(self) -> list[int]:
+        return self.supervisor.live_worker_ids(daemon=True)
+
+    def others(self) -> list[int]:
+        """The non-daemon workers still running: what the second step is about."""
+        return self.supervisor.live_worker_ids(daemon=False)
+
+    def end_daemons(self, on_progress: StopProgress | None = None) -> StopReport:
+        """Step 1, blocking: terminate the daemon workers; then the stage is ASKING."""
+        report = self.supervisor.stop(self.daemons(), self.grace, on_progress)
+        self._move(ExitStage.DAEMONS, ExitStage.ASKING)
+        return report
+
+    def cancel(self) -> None:
+        """The user chose to keep running (Esc in the quit dialog)."""
+        self._move(ExitStage.ASKING, ExitStage.RUNNING)
+
+    def end_others(
+        self,
+        wait: bool,
+        on_wait: WaitProgress | None = None,
+        on_stop: StopProgress | None = None,
+    ) -> ExitReport:
+        """Step 2, blocking: wait for the non-daemon workers (if ``wait``), then
+        terminate whichever still run; the stage is DONE when it returns."""
+        others = self.others()
+        if wait and others:
+            self._move(ExitStage.ASKING, ExitStage.WAITING)
+            total = len(others)
+            self.supervisor.join_many(
+                others,
+                on_progress=None if on_wait is None else lambda ended: on_wait(ended, total),
+                until=self._terminate.is_set,
+            )
+        with self._lock:
+            self._stage = ExitStage.TERMINATING
+        report = self.supervisor.stop(self.others(), self.grace, on_stop)
+        with self._lock:
+            self._stage = ExitStage.DONE
+        return ExitReport(waited=len(others) if wait else 0, terminated=report)
+
+    def terminate_instead(self) -> bool:
+        """Cut a wait short: the workers still running are terminated. False if not waiting."""
+        with self._lock:
+            if self._stage is not ExitStage.WAITING:
+                return False
+            self._terminate.set()
+            return True
+
+    def run(self, wait: bool) -> ExitReport:
+        """Both steps without asking (``--no-tui``, a signal): ``wait`` or terminate."""
+        self.begin()
+        self.end_daemons()
+        return self.end_others(wait)
+
+    def _move(self, expected: ExitStage, stage: ExitStage) -> None:
+        with self._lock:
+            if self._stage is expected:
+                self._stage = stage

@@ -1,0 +1,147 @@
+"""The operating system's side of supervising: process groups, signals, pidfds, helpers.
+
+Small functions over PIDs, each safe against the PID having ended (or been reused)
+meanwhile: a process that vanished is a normal event here, never an error.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import multiprocessing
+import os
+from multiprocessing import forkserver, resource_tracker
+from multiprocessing.context import BaseContext
+from multiprocessing.process import BaseProcess
+
+import psutil
+
+from mproc_tui.core.bootstrap import WorkerLaunch, run_worker
+from mproc_tui.core.death_signal import APP_PID_VARIABLE
+
+
+def descendants(pid: int, create_time: float | None) -> list[psutil.Process]:
+    """Processes a worker started (recursively), if the PID is still the worker's."""
+    try:
+        process = psutil.Process(pid)
+        if create_time is None or process.create_time() != create_time:
+            return []
+        return process.children(recursive=True)
+    except psutil.Error:
+        return []
+
+
+def leads_group(pid: int) -> bool:
+    try:
+        return os.getpgid(pid) == pid
+    except OSError:
+        return False
+
+
+def create_time_of(pid: int | None) -> float | None:
+    """When ``pid`` was created, or None if no such process (or it cannot be read)."""
+    if pid is None:
+        return None
+    try:
+        return psutil.Process(pid).create_time()
+    except psutil.Error:
+        return None
+
+
+def pidfd_of(pid: int | None) -> int | None:
+    """A file descriptor that becomes readable when the process exits (Linux 5.3+).
+
+    A fork or spawn worker's sentinel pipe stays open while any process it started
+    lives, so a killed worker would look alive; a pidfd follows the process itself.
+    """
+    if pid is None or not hasattr(os, "pidfd_open"):
+        return None
+    try:
+        return os.pidfd_open(pid)
+    except OSError:
+        return None
+
+
+def signal_group(pid: int | None, signal_number: int, worker_alive: bool = True) -> None:
+    """Signal a worker's process group, or a live worker alone if it has none yet.
+
+    A group ID cannot be reused while any member lives, so signalling the group
+    never reaches strangers, even after the worker ended. A bare PID can be reused,
+    so it is signalled only while the worker is known to be alive (not yet reaped).
+    """
+    if pid is None:
+        return
+    try:
+        os.killpg(pid, signal_number)
+    except ProcessLookupError:
+        if worker_alive:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.kill(pid, signal_number)  # not yet its own group leader
+    except PermissionError:
+        pass
+
+
+def start_helper_processes() -> None:
+    """Start multiprocessing's resource tracker and fork server now, not on first spawn.
+
+    Both pass ``sys.stderr.fileno()`` to the helper they start; inside a running
+    Textual app ``sys.stderr`` is a capture object whose ``fileno()`` is -1, so a
+    lazy start from within the app fails with "bad value(s) in fds_to_keep".
+    """
+    resource_tracker.ensure_running()
+    os.environ[APP_PID_VARIABLE] = str(os.getpid())
+    multiprocessing.get_context("forkserver").set_forkserver_preload(
+        ["mproc_tui.core.forkserver_guard", "mproc_tui.core.bootstrap", "mproc_tui.catalog"]
+    )
+    forkserver.ensure_running()
+
+
+def new_worker_process(
+    context: BaseContext, launch: WorkerLaunch, name: str | None, daemon: bool
+) -> BaseProcess:
+    """A ``Process`` that runs ``run_worker(launch)``, named as the lesson's would be."""
+    process: BaseProcess = context.Process(  # type: ignore[attr-defined]
+        target=run_worker, args=(launch,), name=name, daemon=daemon
+    )
+    if name is None:
+        # The context classes call themselves ForkServerProcess-N; the lesson's
+        # ``multiprocessing.Process`` says Process-N with the same counter.
+        process.name = "Process-" + ":".join(str(part) for part in process._identity)
+    return process
+
+
+def signal_worker(pid: int, create_time: float | None, signal_number: int, children: bool) -> int:
+    """Signal a worker, and with ``children`` every process it started; returns how many.
+
+    Raises ``ProcessLookupError`` if the worker itself is gone.
+    """
+    processes = descendants(pid, create_time) if children else []
+    if children and leads_group(pid):
+        # One delivery each to the worker and everything in its group,
+        # including children whose parent (a middle process) is gone.
+        os.killpg(pid, signal_number)
+    else:
+        os.kill(pid, signal_number)
+    for child in processes:
+        # The group already reached its members; only those that left it remain.
+        with contextlib.suppress(psutil.Error, OSError):
+            if os.getpgid(child.pid) != pid:
+                child.send_signal(signal_number)
+    return 1 + len(processes)
+
+
+def signal_descendant(
+    worker_pid: int, create_time: float | None, pid: int, signal_number: int
+) -> bool:
+    """Signal ``pid`` if it is one of the worker's descendants now; False if it is gone.
+
+    Checked at the moment of signalling, so a number reused since a view showed it is
+    never signalled. Raises ``psutil.AccessDenied`` or ``OSError`` if it cannot be.
+    """
+    for child in descendants(worker_pid, create_time):
+        if child.pid == pid:
+            try:
+                child.send_signal(signal_number)
+            except psutil.NoSuchProcess:
+                return False
+            return True
+    return False
