@@ -11,6 +11,9 @@ import pytest
 
 from mproc_tui.core.records import LogEntry
 from mproc_tui.core.supervisor import Supervisor
+from tests.support.waiting import wait_until
+
+__all__ = ["Collector", "support_target", "wait_until"]
 
 TESTS = Path(__file__).parent
 TARGETS_FILE = TESTS / "support" / "targets.py"
@@ -42,14 +45,6 @@ class Collector:
 
     def messages(self, worker_id: int) -> list[str]:
         return [entry.message for entry in self.of(worker_id)]
-
-
-def wait_until(predicate: Callable[[], bool], timeout: float, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout}s waiting for {what}")
-        time.sleep(0.02)
 
 
 @pytest.fixture(autouse=True)

@@ -16,9 +16,10 @@ from types import FrameType
 from mproc_tui.core.exit_policy import ExitPolicy
 from mproc_tui.core.log_file import fan_out
 from mproc_tui.core.records import LogEntry
-from mproc_tui.core.supervisor import Supervisor, SupervisorError
+from mproc_tui.core.supervisor import Supervisor
 from mproc_tui.core.text import format_log_lines
 from mproc_tui.core.worker_plan import WorkerPlan
+from mproc_tui.core.worker_state import SupervisorError
 
 LogSink = Callable[[list[LogEntry]], None]
 

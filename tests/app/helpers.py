@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import html
 import re
-import time
-from collections.abc import Callable
 
 import psutil
 from textual.pilot import Pilot
@@ -13,7 +11,7 @@ from textual.pilot import Pilot
 from mproc_tui.ui.app import MprocApp
 from mproc_tui.ui.options import AppOptions
 from mproc_tui.ui.widgets.log_pane import LogPane
-from mproc_tui.ui.widgets.worker_table import WorkerTable
+from tests.support.waiting import wait_for
 
 SIZE = (160, 48)
 
@@ -26,25 +24,32 @@ def make_app(**options: object) -> MprocApp:
 
 def table_rows(app: MprocApp) -> list[dict[str, str]]:
     """The table as the user reads it: column key -> visible text, top to bottom."""
-    return app.query_one(WorkerTable).row_texts()
+    return app.main_screen.worker_table.row_texts()
 
 
 def log_lines(app: MprocApp) -> list[str]:
-    return list(app.query_one(LogPane).lines)
+    return list(app.main_screen.log_view.pane.lines)
+
+
+def log_pane(app: MprocApp) -> LogPane:
+    return app.main_screen.log_view.pane
 
 
 def logged(app: MprocApp, text: str) -> bool:
     return any(text in line for line in log_lines(app))
 
 
-async def wait_for(
-    pilot: Pilot[None], predicate: Callable[[], bool], what: str, timeout: float = 15.0
-) -> None:
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout}s waiting for {what}")
-        await pilot.pause(0.05)
+def toasts(app: MprocApp, severity: str | None = None) -> list[str]:
+    """The notifications raised so far (Textual keeps them in a private list: read here only)."""
+    return [
+        notification.message
+        for notification in app._notifications
+        if severity is None or notification.severity == severity
+    ]
+
+
+async def wait_toast(pilot: Pilot[None], app: MprocApp, text: str) -> None:
+    await wait_for(pilot, lambda: any(text in toast for toast in toasts(app)), f"a toast {text!r}")
 
 
 async def wait_rows(pilot: Pilot[None], app: MprocApp, count: int) -> list[dict[str, str]]:

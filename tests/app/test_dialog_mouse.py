@@ -30,23 +30,23 @@ Open = Callable[[Pilot[None], MprocApp], Awaitable[None]]
 
 
 async def a_worker_then(pilot: Pilot[None], app: MprocApp, key: str) -> None:
-    app.spawn_workers([WorkerSpec(args=(60,))])
+    app.main_screen.spawn_workers([WorkerSpec(args=(60,))])
     await wait_rows(pilot, app, 1)
     await pilot.press(key)
 
 
 async def a_parent_worker_then_k(pilot: Pilot[None], app: MprocApp) -> None:
-    app.spawn_workers([WorkerSpec(target="mproc_tui.catalog:spawn_children")])
+    app.main_screen.spawn_workers([WorkerSpec(target="mproc_tui.catalog:spawn_children")])
     await wait_rows(pilot, app, 1)
     await wait_for(pilot, lambda: table_rows(app)[0]["children"] == "2", "2 children")
     await pilot.press("k")
 
 
 async def records_then(pilot: Pilot[None], app: MprocApp, key: str) -> None:
-    app.log_pane.add_entries(ENTRIES)
+    app.main_screen.log_view.pane.add_entries(ENTRIES)
     await pilot.pause()
     if key == "enter":
-        app.log_pane.focus()
+        app.main_screen.log_view.pane.focus()
     await pilot.press(key)
 
 
@@ -129,7 +129,7 @@ async def test_the_children_dialog_buttons(button: str, children_left: int) -> N
 async def test_the_quit_dialog_wait_button_joins_then_exits() -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        app.spawn_workers([WorkerSpec(args=(1.0,))])
+        app.main_screen.spawn_workers([WorkerSpec(args=(1.0,))])
         rows = await wait_rows(pilot, app, 1)
         await pilot.press("q")
         await wait_for(pilot, lambda: isinstance(app.screen, QuitScreen), "the quit dialog")

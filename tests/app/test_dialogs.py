@@ -120,7 +120,7 @@ async def test_signal_menu_stops_and_continues_a_worker() -> None:
 async def test_signalling_with_children_reaches_them() -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        app.spawn_workers([WorkerSpec(target="mproc_tui.catalog:spawn_children")])
+        app.main_screen.spawn_workers([WorkerSpec(target="mproc_tui.catalog:spawn_children")])
         rows = await wait_rows(pilot, app, 1)
         worker = psutil.Process(int(rows[0]["pid"]))
         await wait_for(pilot, lambda: len(worker.children()) == 2, "two children")
@@ -182,7 +182,7 @@ async def test_an_import_error_inside_the_worker_shows_in_the_pane() -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         target = str(TESTS / "support" / "bad_targets" / "raises_on_import.py") + ":run"
-        app.spawn_workers([WorkerSpec(target=target)])
+        app.main_screen.spawn_workers([WorkerSpec(target=target)])
         await wait_rows(pilot, app, 1)
         await wait_state(pilot, app, 0, "exit", "1")
         await wait_for(

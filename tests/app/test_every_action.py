@@ -16,16 +16,17 @@ import pytest
 from textual.binding import Binding
 from textual.command import CommandInput, CommandList, CommandPalette
 from textual.pilot import Pilot
-from textual.widgets._footer import FooterKey
-from textual.widgets._header import HeaderIcon
 
 from mproc_tui.core.supervisor import WorkerSpec
 from mproc_tui.ui.app import MprocApp
+from mproc_tui.ui.keys import KeyArea, lent_action
+from mproc_tui.ui.main_screen import MainScreen
 from mproc_tui.ui.screens.export_screen import ExportScreen
-from mproc_tui.ui.screens.help_screen import HelpScreen, palette_title
+from mproc_tui.ui.screens.help_screen import HelpScreen
 from mproc_tui.ui.screens.quit_screen import QuitScreen
 from mproc_tui.ui.screens.signal_screen import SignalScreen
 from mproc_tui.ui.screens.spawn_screen import SpawnScreen
+from mproc_tui.ui.textual_internals import FooterKey, HeaderIcon
 from tests.app.helpers import SIZE, make_app, table_rows, wait_for, wait_rows
 from tests.support.scenes import ENTRIES, entry
 
@@ -38,54 +39,60 @@ async def nothing(pilot: Pilot[None], app: MprocApp) -> None:
 
 
 async def one_worker(pilot: Pilot[None], app: MprocApp) -> None:
-    app.spawn_workers([WorkerSpec(args=(60,))])
+    app.main_screen.spawn_workers([WorkerSpec(args=(60,))])
     await wait_rows(pilot, app, 1)
 
 
 async def two_workers(pilot: Pilot[None], app: MprocApp) -> None:
-    app.spawn_workers([WorkerSpec(args=(60,)), WorkerSpec(args=(60,))])
+    app.main_screen.spawn_workers([WorkerSpec(args=(60,)), WorkerSpec(args=(60,))])
     await wait_rows(pilot, app, 2)
 
 
 async def two_short_workers(pilot: Pilot[None], app: MprocApp) -> None:
-    app.spawn_workers([WorkerSpec(args=(0.5,)), WorkerSpec(args=(1.0,))])
+    app.main_screen.spawn_workers([WorkerSpec(args=(0.5,)), WorkerSpec(args=(1.0,))])
     await wait_rows(pilot, app, 2)
 
 
 async def a_finished_worker(pilot: Pilot[None], app: MprocApp) -> None:
-    app.spawn_workers([WorkerSpec(args=(0,))])
+    app.main_screen.spawn_workers([WorkerSpec(args=(0,))])
     await wait_for(
         pilot, lambda: [row["exit"] for row in table_rows(app)] == ["0"], "a finished worker"
     )
 
 
 async def records(pilot: Pilot[None], app: MprocApp) -> None:
-    app.log_pane.add_entries(ENTRIES)
+    app.main_screen.log_view.pane.add_entries(ENTRIES)
     await pilot.pause()
 
 
 async def records_scrolled_up(pilot: Pilot[None], app: MprocApp) -> None:
-    app.log_pane.add_entries(
+    app.main_screen.log_view.pane.add_entries(
         entry(index / 10, 20, "Process-1", f"line {index}") for index in range(300)
     )
     await pilot.pause()
-    app.log_pane.action_scroll_home()
-    await wait_for(pilot, lambda: not app.log_pane.following, "the pane scrolled up")
+    app.main_screen.log_view.pane.action_scroll_home()
+    await wait_for(
+        pilot, lambda: not app.main_screen.log_view.pane.following, "the pane scrolled up"
+    )
 
 
 async def a_search_on_a_match(pilot: Pilot[None], app: MprocApp) -> None:
     await records(pilot, app)
-    app.log_pane.set_search("renamed")
-    app.log_pane.find(True)
-    app.log_pane.find(True)  # on the second of five matches: both ways have one to go to
+    app.main_screen.log_view.search = "renamed"
+    app.main_screen.log_view.pane.find(True)
+    app.main_screen.log_view.pane.find(
+        True
+    )  # on the second of five matches: both ways have one to go to
     await pilot.pause()
-    app.cursor_before = app.log_pane.cursor  # type: ignore[attr-defined]
+    app.cursor_before = app.main_screen.log_view.pane.cursor  # type: ignore[attr-defined]
 
 
 async def the_search_box_open(pilot: Pilot[None], app: MprocApp) -> None:
     await records(pilot, app)
-    app.action_search_logs()
-    await wait_for(pilot, lambda: bool(app.search_box.display), "the search box")
+    app.main_screen.log_view.action_open_search()
+    await wait_for(
+        pilot, lambda: bool(app.main_screen.log_view.search_box.display), "the search box"
+    )
 
 
 def worker_exits(*expected: str) -> Check:
@@ -103,14 +110,14 @@ def on_screen(screen_type: type) -> Check:
 def step_moved(forward: bool) -> Check:
     def moved(app: MprocApp) -> bool:
         before: int = app.cursor_before  # type: ignore[attr-defined]
-        cursor = app.log_pane.cursor
+        cursor = app.main_screen.log_view.pane.cursor
         return cursor is not None and (cursor > before if forward else cursor < before)
 
     return moved
 
 
 def min_level(level: int) -> Check:
-    return lambda app: app.log_pane.filter.min_level == level
+    return lambda app: app.main_screen.log_view.log_filter.min_level == level
 
 
 @dataclass(frozen=True)
@@ -135,34 +142,46 @@ PROBES: dict[str, Probe] = {
         one_worker, lambda app: sorted(r["exit"] for r in table_rows(app)) == ["", "-15 SIGTERM"]
     ),
     "clear_finished": Probe(a_finished_worker, lambda app: table_rows(app) == []),
-    "toggle_tree": Probe(nothing, lambda app: app.worker_table.tree_view),
-    "move_sort(-1)": Probe(nothing, lambda app: app.worker_table.sort_column == "children"),
-    "move_sort(1)": Probe(nothing, lambda app: app.worker_table.sort_column == "name"),
-    "invert_sort": Probe(nothing, lambda app: app.worker_table.sort_descending),
-    "resize_split(1)": Probe(nothing, lambda app: app.settings.table_share == 5),
-    "resize_split(-1)": Probe(nothing, lambda app: app.settings.table_share == 3),
-    "follow_logs": Probe(records_scrolled_up, lambda app: app.log_pane.following),
-    "export_logs": Probe(records, on_screen(ExportScreen)),
-    "search_logs": Probe(records, lambda app: app.search_box.has_focus),
+    "toggle_tree": Probe(nothing, lambda app: app.main_screen.worker_table.tree_view),
+    "move_sort(-1)": Probe(
+        nothing, lambda app: app.main_screen.worker_table.sort_column == "children"
+    ),
+    "move_sort(1)": Probe(nothing, lambda app: app.main_screen.worker_table.sort_column == "name"),
+    "invert_sort": Probe(nothing, lambda app: app.main_screen.worker_table.sort_descending),
+    "resize(1)": Probe(nothing, lambda app: app.settings.table_share == 5),
+    "resize(-1)": Probe(nothing, lambda app: app.settings.table_share == 3),
+    "follow": Probe(records_scrolled_up, lambda app: app.main_screen.log_view.pane.following),
+    "export": Probe(records, on_screen(ExportScreen)),
+    "open_search": Probe(records, lambda app: app.main_screen.log_view.search_box.has_focus),
     "search_step(True)": Probe(a_search_on_a_match, step_moved(forward=True)),
     "search_step(False)": Probe(a_search_on_a_match, step_moved(forward=False)),
-    "close_search": Probe(the_search_box_open, lambda app: not app.search_box.display),
-    "filter_worker": Probe(one_worker, lambda app: app.log_pane.filter.worker_id == 1),
-    "toggle_wrap": Probe(records, lambda app: app.log_pane.wrap is not None),
+    "close_search": Probe(
+        the_search_box_open, lambda app: not app.main_screen.log_view.search_box.display
+    ),
+    "filter_worker": Probe(
+        one_worker, lambda app: app.main_screen.log_view.log_filter.worker_id == 1
+    ),
+    "toggle_wrap": Probe(records, lambda app: app.main_screen.log_view.wrap),
     **{f"min_level({level})": Probe(records, min_level(level)) for level in (10, 20, 30, 40, 50)},
 }
 
+# Every key of the main screen, from where help and the palette read them: its own
+# (Workers), the table's, the log view's and the app's. The first binding of an
+# action is its key.
+AREAS: dict[str, KeyArea] = {}
 BINDINGS: dict[str, Binding] = {}
-for _binding in MprocApp.BINDINGS:
-    assert isinstance(_binding, Binding)
-    BINDINGS.setdefault(_binding.action, _binding)  # the first binding of an action is its key
+for _area in MainScreen.KEY_AREAS:
+    for _binding in _area.bindings:
+        if _binding.action != "command_palette" and _binding.action not in BINDINGS:
+            BINDINGS[_binding.action] = _binding
+            AREAS[_binding.action] = _area
 
 
 def palette_search(binding: Binding) -> str:
     """What a user types in the palette to find the action."""
     if binding.action == "request_quit":
         return "Quit"  # the palette's own Quit, which takes q's path
-    return palette_title(binding)
+    return AREAS[binding.action].palette_title(binding)
 
 
 async def fire_by_key(pilot: Pilot[None], binding: Binding) -> None:
@@ -193,7 +212,8 @@ async def fire_from_palette(pilot: Pilot[None], binding: Binding) -> None:
 
 
 async def fire_by_mouse(pilot: Pilot[None], binding: Binding) -> None:
-    footer_keys = [key for key in pilot.app.screen.query(FooterKey) if key.action == binding.action]
+    action = lent_action(AREAS[binding.action].part_id, binding.action)  # as the screen has it
+    footer_keys = [key for key in pilot.app.screen.query(FooterKey) if key.action == action]
     if footer_keys:
         # (click's return value says whether the widget under the pointer is still the
         # one clicked when the click ends: not so when the click opened a screen)
@@ -214,8 +234,8 @@ def test_every_binding_has_a_probe_and_every_probe_a_binding() -> None:
 
 def test_keys_outside_the_footer_are_few_and_the_rest_are_clickable() -> None:
     """The footer shows the actions a newcomer needs; all of them are a click away."""
-    shown = [binding.action for binding in BINDINGS.values() if binding.show]
-    assert shown[:2] == ["help", "request_quit"]
+    shown = [binding.action for binding in MainScreen.BINDINGS if binding.show]  # footer order
+    assert shown[:2] == ["app.help", "app.request_quit"]
     assert {"spawn", "terminate", "kill", "join"} <= set(shown)
 
 

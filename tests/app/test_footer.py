@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.app.helpers import make_app, screen_text
+from mproc_tui.ui.main_screen import MainScreen
+from tests.app.helpers import make_app, screen_text, wait_for
 
 # Widths where, before the fix, a letter of the keys beneath showed past "palette"
 # ("^p palettee" at 63 and 82, "^p paletteT" at 80, ...), and a sweep around them.
@@ -15,7 +16,11 @@ WIDTHS = sorted({43, 57, 60, 63, 64, 70, 80, 82, *range(60, 201, 7)})
 async def test_the_footer_ends_with_the_palette_key(width: int) -> None:
     app = make_app(refresh=3600)
     async with app.run_test(size=(width, 30)) as pilot:
-        await pilot.pause()
+        await wait_for(
+            pilot,
+            lambda: screen_text(app).splitlines()[-1].rstrip().endswith("palette"),
+            "the footer",
+        )
         footer = screen_text(app).splitlines()[-1].rstrip()
         assert footer.endswith("palette"), footer
         assert footer.count("palette") == 1, footer
@@ -23,5 +28,5 @@ async def test_the_footer_ends_with_the_palette_key(width: int) -> None:
             assert footer.startswith("? Help") and "q Quit" in footer, footer
         # Only whole keys: what comes before the palette key ends with a key's name.
         keys = footer.rsplit("▏", 1)[0].rstrip()
-        shown = [binding.description for binding in app.BINDINGS if binding.show]  # type: ignore[union-attr]
+        shown = [binding.description for binding in MainScreen.BINDINGS if binding.show]
         assert keys.endswith(tuple(shown)), footer

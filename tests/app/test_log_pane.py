@@ -7,23 +7,21 @@ import logging
 from dataclasses import replace
 from pathlib import Path
 
-import pytest
-from rich.cells import cell_len
 from textual.widgets import Input
 
-from mproc_tui.core.records import LogEntry
 from mproc_tui.core.supervisor import WorkerSpec
-from mproc_tui.core.text import format_log_lines
 from mproc_tui.ui.app import MprocApp
 from mproc_tui.ui.screens.detail_screen import DetailScreen
 from mproc_tui.ui.screens.export_screen import ExportScreen
-from mproc_tui.ui.widgets.log_pane import LogPane, WrapLayout, first_line_cells
+from mproc_tui.ui.widgets.log_pane import LogPane
 from tests.app.helpers import (
     SIZE,
     log_lines,
+    logged,
     make_app,
     screen_text,
     table_rows,
+    toasts,
     wait_for,
     wait_rows,
 )
@@ -33,14 +31,14 @@ from tests.conftest import support_target
 def start_flood(app: MprocApp, **flood: float) -> LogPane:
     """One worker logging numbered 20-character records; the pane that shows them."""
     flood.setdefault("message_size", 20)
-    app.spawn_workers([WorkerSpec(target="mproc_tui.catalog:flood", kwargs=flood)])
+    app.main_screen.spawn_workers([WorkerSpec(target="mproc_tui.catalog:flood", kwargs=flood)])
     return app.query_one(LogPane)
 
 
 async def test_buffer_is_bounded_and_the_pane_follows_the_newest_line() -> None:
     app = make_app(max_log_lines=50)
     async with app.run_test(size=SIZE) as pilot:
-        app.spawn_workers(
+        app.main_screen.spawn_workers(
             [
                 WorkerSpec(
                     target="mproc_tui.catalog:flood", kwargs={"count": 500, "message_size": 20}
@@ -89,7 +87,7 @@ async def test_scrolling_up_pauses_counts_new_lines_and_f_resumes() -> None:
 async def test_level_keys_and_l_filter_the_pane_and_say_so_in_its_title() -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        app.spawn_workers(
+        app.main_screen.spawn_workers(
             [
                 WorkerSpec(target="mproc_tui.catalog:sleeper", args=(30,)),  # DEBUG start
                 WorkerSpec(target="mproc_tui.catalog:crasher", args=(0.2,)),  # INFO, ERROR
@@ -117,7 +115,7 @@ async def test_level_keys_and_l_filter_the_pane_and_say_so_in_its_title() -> Non
 async def test_e_exports_what_the_pane_shows_in_both_forms(tmp_path: Path) -> None:
     app = make_app()
     async with app.run_test(size=SIZE, notifications=True) as pilot:
-        app.spawn_workers([WorkerSpec(target="mproc_tui.catalog:crasher", args=(0,))])
+        app.main_screen.spawn_workers([WorkerSpec(target="mproc_tui.catalog:crasher", args=(0,))])
         pane = app.query_one(LogPane)
         await wait_for(pilot, lambda: any("uncaught" in line for line in pane.lines), "crash")
         await pilot.press("4")  # ERROR and above: the INFO line is not exported
@@ -130,7 +128,7 @@ async def test_e_exports_what_the_pane_shows_in_both_forms(tmp_path: Path) -> No
             await wait_for(pilot, lambda target=target: target.exists(), f"{name} written")
         await wait_for(
             pilot,
-            lambda: any("Exported 1 record to" in n.message for n in app._notifications),
+            lambda: any("Exported 1 record to" in toast for toast in toasts(app)),
             "where it was written",
         )
         records = [json.loads(line) for line in (tmp_path / "out.jsonl").read_text().splitlines()]
@@ -146,7 +144,9 @@ async def test_search_highlights_and_steps_through_matches() -> None:
         pane = start_flood(app, count=300)
         await wait_for(pilot, lambda: pane.line_count == 300, "300 lines")
         await pilot.press("slash")
-        await wait_for(pilot, lambda: app.focused is app.search_box, "the search box")
+        await wait_for(
+            pilot, lambda: app.focused is app.main_screen.log_view.search_box, "the search box"
+        )
         await pilot.press(*"record 1")
         assert "search 'record 1'" in str(pane.border_title)
         await pilot.press("enter")
@@ -158,7 +158,9 @@ async def test_search_highlights_and_steps_through_matches() -> None:
         await pilot.press("shift+enter")
         assert pane.cursor == first
         await pilot.press("escape")
-        await wait_for(pilot, lambda: not app.search_box.display, "the box to close")
+        await wait_for(
+            pilot, lambda: not app.main_screen.log_view.search_box.display, "the box to close"
+        )
         assert pane.search == "" and str(pane.border_title) == "Logs"
         assert "record 1" in screen_text(app)  # the view stayed where the search left it
 
@@ -168,17 +170,17 @@ async def test_f3_steps_and_a_missing_term_says_so() -> None:
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         pane = start_flood(app, count=50)
         await wait_for(pilot, lambda: pane.line_count == 50, "50 lines")
-        pane.set_search("record 4")
+        app.main_screen.log_view.search = "record 4"
         await pilot.press("f3")
         assert pane.cursor is not None
         before = pane.cursor
         await pilot.press("shift+f3")
         assert pane.cursor != before
-        pane.set_search("no such text")
+        app.main_screen.log_view.search = "no such text"
         await pilot.press("f3")
         await wait_for(
             pilot,
-            lambda: any("No line contains" in n.message for n in app._notifications),
+            lambda: any("No line contains" in toast for toast in toasts(app)),
             "a notification",
         )
 
@@ -186,7 +188,7 @@ async def test_f3_steps_and_a_missing_term_says_so() -> None:
 async def test_enter_on_a_line_shows_every_field_and_the_traceback() -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        app.spawn_workers([WorkerSpec(target="mproc_tui.catalog:crasher", args=(0,))])
+        app.main_screen.spawn_workers([WorkerSpec(target="mproc_tui.catalog:crasher", args=(0,))])
         pane = app.query_one(LogPane)
         await wait_for(pilot, lambda: any("uncaught" in line for line in pane.lines), "crash")
         index = next(i for i, line in enumerate(pane.lines) if "uncaught" in line)
@@ -210,15 +212,14 @@ async def test_w_wraps_long_lines_to_the_pane_and_back() -> None:
     async with app.run_test(size=SIZE) as pilot:
         long_message = "begin " + "-" * 400 + " LONG-LINE-END"
         say = WorkerSpec(target=support_target("say"), args=(long_message, "short one"))
-        app.spawn_workers([say])
+        app.main_screen.spawn_workers([say])
         pane = app.query_one(LogPane)
-        await wait_for(pilot, lambda: pane.line_count == 2, "both lines")
-        await pilot.pause(0.1)
+        await wait_for(pilot, lambda: "short one" in screen_text(app), "both lines drawn")
         assert "LONG-LINE-END" not in screen_text(app)  # off to the right
         await pilot.press("w")
         await wait_for(pilot, lambda: "LONG-LINE-END" in screen_text(app), "the end, wrapped")
         assert "wrapped" in str(pane.border_title)
-        assert pane.row_count > pane.line_count  # the long line takes several rows
+        assert pane.buffer.row_count > pane.line_count  # the long line takes several rows
         shown = screen_text(app)
         assert "begin ---" in shown and "short one" in shown
         # Clicking a continuation row chooses the long line, not the one after it.
@@ -226,14 +227,14 @@ async def test_w_wraps_long_lines_to_the_pane_and_back() -> None:
         assert pane.cursor == 0
         await pilot.press("w")
         await wait_for(pilot, lambda: "LONG-LINE-END" not in screen_text(app), "unwrapped")
-        assert pane.row_count == pane.line_count == 2
+        assert pane.buffer.row_count == pane.line_count == 2
         assert "wrapped" not in str(pane.border_title)
 
 
 async def test_filters_and_search_combine_and_the_title_names_them_all() -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        app.spawn_workers(
+        app.main_screen.spawn_workers(
             [
                 WorkerSpec(target="mproc_tui.catalog:crasher", args=(0.3,)),
                 WorkerSpec(target="mproc_tui.catalog:crasher", args=(0.3,), name="other"),
@@ -270,52 +271,11 @@ async def test_a_reader_scrolled_up_keeps_their_lines_while_old_ones_drop_off() 
             animate=False,
             immediate=True,
         )
-        await pilot.pause(0.1)
+        await wait_for(pilot, lambda: not pane.following, "the reader scrolled up")
         reading = pane.lines[int(pane.scroll_y)]
         await wait_for(pilot, lambda: pane.unseen > 30, "lines arriving while paused")
-        await pilot.pause(0.1)
         assert pane.lines[int(pane.scroll_y)] == reading  # the same line is still on top
-        assert reading.split(": ", 1)[1] in screen_text(app)
-
-
-def test_wrap_layout_maps_rows_to_lines_as_old_lines_drop_off() -> None:
-    layout = WrapLayout(width=50, max_lines=3)  # continuation rows hold 50 - 22 cells
-    for cells in (10, 50, 51, 50 + 28 * 2 + 1):
-        layout.append(cells)
-    # The first line (10 cells) dropped off; 1 + 2 + 4 rows remain.
-    assert layout.height == 7
-    assert [layout.row_of(index) for index in range(3)] == [0, 1, 3]
-    assert [layout.locate(row) for row in range(7)] == [
-        (0, 0),
-        (1, 0),
-        (1, 1),
-        (2, 0),
-        (2, 1),
-        (2, 2),
-        (2, 3),
-    ]
-    assert layout.span(0) == (0, 50) and layout.span(2) == (78, 106)
-
-
-@pytest.mark.parametrize(
-    ("message", "logger_name", "level_name"),
-    [
-        ("record 1 xxx", "flood", "INFO"),
-        ("tab\there", "app", "INFO"),
-        ("wide 漢字 and 🙂", "app", "INFO"),
-        ("printed", "stdout", "INFO"),
-        ("esc\x1b[2J", "app", "WARNING"),
-        ("", "app", "CRITICAL"),
-        ("x", "app", "A-LEVEL-NAME-LONGER-THAN-EIGHT"),
-    ],
-)
-def test_the_quick_line_width_matches_the_formatted_line(
-    message: str, logger_name: str, level_name: str
-) -> None:
-    entry = LogEntry(
-        1, 0.0, 20, level_name, logger_name, "Process-1", 1, "T", "/p.py", 1, "f", message, None
-    )
-    assert first_line_cells(entry) == cell_len(format_log_lines(entry)[0])
+        await wait_for(pilot, lambda: reading.split(": ", 1)[1] in screen_text(app), "it drawn")
 
 
 async def test_following_survives_the_pane_getting_shorter() -> None:
@@ -350,13 +310,16 @@ async def test_previous_match_keys_that_every_terminal_sends() -> None:
         await pilot.press("f15")
         assert pane.cursor == first
         await pilot.press("escape")  # closes the search even outside the box
-        await wait_for(pilot, lambda: not app.search_box.display, "the box to close")
+        await wait_for(
+            pilot, lambda: not app.main_screen.log_view.search_box.display, "the box to close"
+        )
         assert pane.search == ""
-        pane.set_filter(replace(pane.filter, min_level=logging.CRITICAL))
+        view = app.main_screen.log_view
+        view.log_filter = replace(view.log_filter, min_level=logging.CRITICAL)
         await pilot.press("e")
         await wait_for(
             pilot,
-            lambda: any("Nothing to export" in n.message for n in app._notifications),
+            lambda: any("Nothing to export" in toast for toast in toasts(app)),
             "no export of nothing",
         )
         assert not isinstance(app.screen, ExportScreen)
@@ -366,7 +329,9 @@ async def test_the_detail_panel_shows_a_long_message_whole() -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         long_message = "start-" + "x" * 300 + "-THE-END"
-        app.spawn_workers([WorkerSpec(target=support_target("say"), args=(long_message,))])
+        app.main_screen.spawn_workers(
+            [WorkerSpec(target=support_target("say"), args=(long_message,))]
+        )
         pane = app.query_one(LogPane)
         await wait_for(pilot, lambda: pane.line_count == 1, "the line")
         pane.focus()
@@ -374,3 +339,38 @@ async def test_the_detail_panel_shows_a_long_message_whole() -> None:
         await wait_for(pilot, lambda: isinstance(app.screen, DetailScreen), "the detail panel")
         shown = screen_text(app)
         assert "-THE-END" in shown and "…" not in shown
+
+
+async def test_an_empty_message_with_a_traceback_is_shown() -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        app.main_screen.spawn_workers([WorkerSpec(target=support_target("empty_exception"))])
+        await wait_for(
+            pilot, lambda: logged(app, "ValueError: inside an empty-message record"), "traceback"
+        )
+        await wait_for(
+            pilot,
+            lambda: "ValueError: inside an empty-message record" in screen_text(app),
+            "the traceback drawn",
+        )
+        assert app.is_running
+
+
+async def test_level_names_and_odd_fields_are_shown_safely() -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        app.main_screen.spawn_workers(
+            [
+                WorkerSpec(target=support_target("evil_level_name")),
+                WorkerSpec(target=support_target("relayed_record")),
+            ]
+        )
+        await wait_for(pilot, lambda: logged(app, "after the evil level name"), "the evil level")
+        await wait_for(pilot, lambda: logged(app, ": relayed"), "the relayed record")
+        lines = log_lines(app)
+        evil = next(line for line in lines if "after the evil level name" in line)
+        assert "\\x1b[2J" in evil and "\x1b" not in evil
+        relayed = next(line for line in lines if ": relayed" in line)
+        assert relayed.startswith("??:??:??.???")
+        await pilot.pause(0.2)
+        assert app.is_running

@@ -4,13 +4,19 @@ from __future__ import annotations
 
 from mproc_tui.core.supervisor import WorkerSpec
 from mproc_tui.ui.screens.quit_screen import QuitScreen
-from tests.app.helpers import SIZE, gone, make_app, screen_text, table_rows, wait_for, wait_rows
+from tests.app.helpers import (
+    SIZE,
+    gone,
+    log_lines,
+    make_app,
+    screen_text,
+    table_rows,
+    toasts,
+    wait_for,
+    wait_rows,
+)
 
 STUBBORN = WorkerSpec(target="mproc_tui.catalog:ignore_sigterm")
-
-
-def toasts(app: object) -> list[str]:
-    return [notification.message for notification in app._notifications]  # type: ignore[attr-defined]
 
 
 async def test_the_title_counts_workers_and_names_the_start_method() -> None:
@@ -25,12 +31,12 @@ async def test_the_title_counts_workers_and_names_the_start_method() -> None:
 async def test_stop_all_counts_endings_and_escalations_in_the_header() -> None:
     app = make_app(grace=1.5)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
-        app.spawn_workers([STUBBORN, STUBBORN, *[WorkerSpec(args=(60,))] * 3])
+        app.main_screen.spawn_workers([STUBBORN, STUBBORN, *[WorkerSpec(args=(60,))] * 3])
         rows = await wait_rows(pilot, app, 5)
         # ignore_sigterm logs once its handler is in place: only then is SIGTERM ignored.
         await wait_for(
             pilot,
-            lambda: sum("ignoring SIGTERM" in line for line in app.log_pane.lines) == 2,
+            lambda: sum("ignoring SIGTERM" in line for line in log_lines(app)) == 2,
             "both stubborn workers to ignore SIGTERM",
         )
         seen: list[str] = []  # every text the header's subtitle takes
@@ -64,7 +70,7 @@ async def test_stop_all_counts_endings_and_escalations_in_the_header() -> None:
 async def test_join_all_counts_the_workers_as_they_end() -> None:
     app = make_app()
     async with app.run_test(size=SIZE, notifications=True) as pilot:
-        app.spawn_workers([WorkerSpec(args=(seconds,)) for seconds in (0.5, 1.5, 2.5)])
+        app.main_screen.spawn_workers([WorkerSpec(args=(seconds,)) for seconds in (0.5, 1.5, 2.5)])
         await wait_rows(pilot, app, 3)
         seen: list[str] = []
 
@@ -99,7 +105,7 @@ async def test_stop_all_with_nothing_running_says_so() -> None:
 async def test_quitting_with_wait_counts_in_the_header_until_q_terminates() -> None:
     app = make_app()
     async with app.run_test(size=SIZE, notifications=True) as pilot:
-        app.spawn_workers([WorkerSpec(args=(60,))])
+        app.main_screen.spawn_workers([WorkerSpec(args=(60,))])
         rows = await wait_rows(pilot, app, 1)
         await pilot.press("q")
         await wait_for(pilot, lambda: isinstance(app.screen, QuitScreen), "the quit dialog")

@@ -111,3 +111,16 @@ async def test_the_palette_quit_asks_too() -> None:
         await wait_for(pilot, lambda: isinstance(app.screen, QuitScreen), "the quit dialog")
         await pilot.press("t")
         await wait_for(pilot, lambda: not app.is_running, "the app to exit")
+
+
+async def test_ctrl_q_does_not_stack_a_second_quit_dialog() -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("n")
+        await wait_rows(pilot, app, 1)
+        await open_quit_dialog(pilot, app)
+        await pilot.press("ctrl+q")
+        await pilot.pause(0.2)
+        assert sum(isinstance(screen, QuitScreen) for screen in app.screen_stack) == 1
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: not isinstance(app.screen, QuitScreen), "dialog to close")

@@ -8,9 +8,10 @@ import psutil
 
 from mproc_tui.core.rows import sort_rows
 from mproc_tui.core.supervisor import WorkerSpec
+from mproc_tui.ui.columns import COLUMN_KEYS, COLUMNS, column_of
 from mproc_tui.ui.screens.children_screen import ChildrenScreen
-from mproc_tui.ui.widgets.worker_table import COLUMN_KEYS, COLUMNS, WorkerTable
-from tests.app.helpers import SIZE, gone, make_app, table_rows, wait_for, wait_rows
+from mproc_tui.ui.widgets.worker_table import WorkerTable
+from tests.app.helpers import SIZE, gone, make_app, table_rows, toasts, wait_for, wait_rows
 
 MIXED = [
     WorkerSpec(target="mproc_tui.catalog:sleeper", args=(60,), daemon=True, name="zeta"),
@@ -27,8 +28,8 @@ def header_label(table: WorkerTable, key: str) -> str:
 async def test_every_column_sorts_both_ways_and_the_selection_stays() -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        app.spawn_workers(MIXED)
-        table = app.worker_table
+        app.main_screen.spawn_workers(MIXED)
+        table = app.main_screen.worker_table
         await wait_rows(pilot, app, 4)
         await wait_for(pilot, lambda: table_rows(app)[3]["exit"] == "1", "the crash")
         table.move_cursor(row=1)  # alpha
@@ -43,7 +44,10 @@ async def test_every_column_sorts_both_ways_and_the_selection_stays() -> None:
                 await pilot.pause()
                 arrow = "▼" if descending else "▲"
                 assert header_label(table, key).endswith(arrow), key
-                expected = [row.name for row in sort_rows(table.rows_shown(), key, descending)]
+                expected = [
+                    row.name
+                    for row in sort_rows(table.rows_shown(), column_of(key).sort, descending)
+                ]
                 assert [row["name"] for row in table_rows(app)] == expected, key
                 assert table_rows(app)[table.cursor_row]["name"] == "alpha", key
             await pilot.press("i")  # back to ascending for the next column
@@ -58,8 +62,8 @@ async def test_every_column_sorts_both_ways_and_the_selection_stays() -> None:
 async def test_clicking_a_header_sorts_and_a_second_click_inverts() -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        app.spawn_workers(MIXED[:2])
-        table = app.worker_table
+        app.main_screen.spawn_workers(MIXED[:2])
+        table = app.main_screen.worker_table
         await wait_rows(pilot, app, 2)
         x = 1 + (COLUMNS[0].width or 0) + 2 + 2  # inside "Name", after the PID column
         assert COLUMNS[1].key == "name"
@@ -74,7 +78,7 @@ async def test_clicking_a_header_sorts_and_a_second_click_inverts() -> None:
 async def test_tree_view_shows_a_workers_children_and_kill_takes_them_along() -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        app.spawn_workers([WorkerSpec(target="mproc_tui.catalog:spawn_children")])
+        app.main_screen.spawn_workers([WorkerSpec(target="mproc_tui.catalog:spawn_children")])
         rows = await wait_rows(pilot, app, 1)
         worker_pid = int(rows[0]["pid"])
         await wait_for(pilot, lambda: table_rows(app)[0]["children"] == "2", "2 children")
@@ -96,13 +100,15 @@ async def test_tree_view_shows_a_workers_children_and_kill_takes_them_along() ->
         await wait_for(pilot, lambda: len(table_rows(app)) == 1, "the children's rows gone")
         assert table_rows(app)[0]["exit"] == "-9 SIGKILL"
         await pilot.press("t")
-        assert not app.worker_table.tree_view
+        assert not app.main_screen.worker_table.tree_view
 
 
 async def test_k_on_a_child_row_stops_that_child_only_and_worker_only_spares_children() -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        app.spawn_workers([WorkerSpec(target="mproc_tui.catalog:spawn_children", args=(3,))])
+        app.main_screen.spawn_workers(
+            [WorkerSpec(target="mproc_tui.catalog:spawn_children", args=(3,))]
+        )
         rows = await wait_rows(pilot, app, 1)
         worker = psutil.Process(int(rows[0]["pid"]))
         await wait_for(pilot, lambda: table_rows(app)[0]["children"] == "3", "3 children")
@@ -129,7 +135,7 @@ async def test_k_on_a_child_row_stops_that_child_only_and_worker_only_spares_chi
 async def test_a_crashing_worker_raises_a_notification_and_counts_as_failed() -> None:
     app = make_app()
     async with app.run_test(size=SIZE, notifications=True) as pilot:
-        app.spawn_workers(
+        app.main_screen.spawn_workers(
             [
                 WorkerSpec(target="mproc_tui.catalog:sleeper", args=(60,)),
                 WorkerSpec(target="mproc_tui.catalog:crasher", args=(0.2,), name="fragile"),
@@ -137,26 +143,26 @@ async def test_a_crashing_worker_raises_a_notification_and_counts_as_failed() ->
         )
         await wait_for(
             pilot,
-            lambda: any("fragile exited with code 1" in n.message for n in app._notifications),
+            lambda: any("fragile exited with code 1" in toast for toast in toasts(app)),
             "a toast",
         )
-        table = app.worker_table
+        table = app.main_screen.worker_table
         await wait_for(
             pilot, lambda: "1 running · 0 exited · 1 failed" in str(table.border_title), "summary"
         )
-        notes = [n for n in app._notifications if "fragile" in n.message]
-        assert len(notes) == 1 and notes[0].severity == "error"
+        assert len([toast for toast in toasts(app) if "fragile" in toast]) == 1
+        assert [toast for toast in toasts(app, "error") if "fragile" in toast]
 
 
 async def test_k_and_s_ending_a_worker_on_purpose_is_no_failure() -> None:
     """k, or a stop signal from s, ends a worker because the user asked: no alert."""
     app = make_app()
     async with app.run_test(size=SIZE, notifications=True) as pilot:
-        app.spawn_workers([WorkerSpec(args=(60,)), WorkerSpec(args=(60,))])
+        app.main_screen.spawn_workers([WorkerSpec(args=(60,)), WorkerSpec(args=(60,))])
         await wait_rows(pilot, app, 2)
         await pilot.press("k")
         app.supervisor.send_signal(2, signal.SIGUSR1)  # not a stop signal: its death alerts
-        table = app.worker_table
+        table = app.main_screen.worker_table
         await wait_for(
             pilot,
             lambda: "0 running · 0 exited · 1 failed · 1 terminated" in str(table.border_title),
@@ -164,16 +170,18 @@ async def test_k_and_s_ending_a_worker_on_purpose_is_no_failure() -> None:
         )
         await wait_for(
             pilot,
-            lambda: any("SIGUSR1" in n.message for n in app._notifications),
+            lambda: any("SIGUSR1" in toast for toast in toasts(app)),
             "the SIGUSR1 alert",
         )
-        assert not any("SIGTERM" in n.message for n in app._notifications)
+        assert not any("SIGTERM" in toast for toast in toasts(app))
 
 
 async def test_the_cpu_sparkline_grows_with_samples() -> None:
     app = make_app(refresh=0.1)
     async with app.run_test(size=SIZE) as pilot:
-        app.spawn_workers([WorkerSpec(target="mproc_tui.catalog:cpu_burner", args=(60,))])
+        app.main_screen.spawn_workers(
+            [WorkerSpec(target="mproc_tui.catalog:cpu_burner", args=(60,))]
+        )
         await wait_rows(pilot, app, 1)
         await wait_for(pilot, lambda: len(table_rows(app)[0]["history"]) >= 1, "a first cell")
         first = len(table_rows(app)[0]["history"])
@@ -185,10 +193,10 @@ async def test_the_cpu_sparkline_grows_with_samples() -> None:
 async def test_clicking_a_row_selects_that_worker() -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        app.spawn_workers(MIXED[:2])
-        table = app.worker_table
+        app.main_screen.spawn_workers(MIXED[:2])
+        table = app.main_screen.worker_table
         await wait_rows(pilot, app, 2)
         assert table.cursor_row == 0
         await pilot.click(WorkerTable, offset=(20, 3))  # border, header, first row, second
         assert table.cursor_row == 1
-        assert table.selected_worker_id == app.worker_table.rows_shown()[1].worker_id
+        assert table.selected_worker_id == app.main_screen.worker_table.rows_shown()[1].worker_id

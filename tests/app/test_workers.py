@@ -20,6 +20,7 @@ from tests.app.helpers import (
     make_app,
     screen_text,
     table_rows,
+    toasts,
     wait_for,
     wait_rows,
     wait_state,
@@ -71,7 +72,7 @@ async def test_signalling_an_exited_worker_says_so() -> None:
         await pilot.press("K")
         await wait_for(
             pilot,
-            lambda: any("already exited" in n.message for n in app._notifications),
+            lambda: any("already exited" in toast for toast in toasts(app)),
             "a notification",
         )
         assert app.is_running
@@ -126,7 +127,7 @@ async def test_selection_survives_refreshes() -> None:
 async def test_log_text_is_shown_literally_and_never_acts() -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        app.spawn_workers([WorkerSpec(target=support_target("hostile"), args=(30,))])
+        app.main_screen.spawn_workers([WorkerSpec(target=support_target("hostile"), args=(30,))])
         await wait_for(
             pilot, lambda: any(line.endswith(": [/]") for line in log_lines(app)), "the records"
         )
@@ -149,7 +150,7 @@ async def test_log_text_is_shown_literally_and_never_acts() -> None:
 async def test_a_crash_shows_its_traceback_and_exit_code_one() -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        app.spawn_workers([WorkerSpec(target="mproc_tui.catalog:crasher", args=(0,))])
+        app.main_screen.spawn_workers([WorkerSpec(target="mproc_tui.catalog:crasher", args=(0,))])
         await wait_rows(pilot, app, 1)
         await wait_state(pilot, app, 0, "exit", "1")
         await wait_for(
@@ -163,7 +164,9 @@ async def test_a_crash_shows_its_traceback_and_exit_code_one() -> None:
 async def test_printed_output_lands_in_the_log_pane() -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        app.spawn_workers([WorkerSpec(target=support_target("write_output"), args=(1,))])
+        app.main_screen.spawn_workers(
+            [WorkerSpec(target=support_target("write_output"), args=(1,))]
+        )
         await wait_for(pilot, lambda: logged(app, "[stdout]: printed 0"), "printed output")
         await wait_for(pilot, lambda: logged(app, "[stderr]: to stderr"), "stderr output")
 
@@ -215,7 +218,7 @@ async def test_workers_are_descendants_of_this_process() -> None:
 async def test_the_footer_keeps_help_and_quit_at_80_columns() -> None:
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause(0.2)
+        await wait_for(pilot, lambda: "palette" in screen_text(app).splitlines()[-1], "the footer")
         footer = screen_text(app).splitlines()[-1]
         assert "? Help" in footer and "q Quit" in footer, footer
 
@@ -223,17 +226,43 @@ async def test_the_footer_keeps_help_and_quit_at_80_columns() -> None:
 async def test_theme_and_split_are_remembered_between_runs() -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        before = app.worker_table.size.height
+        table = app.main_screen.worker_table
+        await wait_for(pilot, lambda: table.size.height > 0, "the table drawn")
+        before = table.size.height
         await pilot.press("plus", "plus")
-        await pilot.pause(0.1)
-        assert app.worker_table.size.height > before
+        await wait_for(pilot, lambda: table.size.height > before, "a taller table")
         app.theme = "nord"
-        await pilot.pause(0.1)
+        await wait_for(pilot, lambda: app.settings.theme == "nord", "the theme saved")
     again = make_app()
     async with again.run_test(size=SIZE) as pilot:
-        await pilot.pause(0.1)
-        assert again.theme == "nord"
+        await wait_for(pilot, lambda: again.theme == "nord", "the saved theme")
         assert again.settings.table_share == 6
-        assert again.worker_table.size.height > before
+        table = again.main_screen.worker_table
+        await wait_for(pilot, lambda: table.size.height > before, "the saved split")
         await pilot.press("minus", "minus", "minus")
     assert make_app().settings.table_share == 3
+
+
+async def test_terminating_a_fork_worker_leaves_the_app_running() -> None:
+    """The terminal version of this bug is in test_exit_paths (headless has no handlers)."""
+    app = make_app(start_method="fork")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("n", "n")
+        await wait_rows(pilot, app, 2)
+        await pilot.press("k")
+        await wait_state(pilot, app, 0, "exit", "-15 SIGTERM")
+        await pilot.pause(0.3)
+        assert app.is_running
+        assert table_rows(app)[1]["state"] in ("sleeping", "running")
+
+
+async def test_many_joins_never_starve_spawning() -> None:
+    """Each join once held a pool thread: with enough of them, n did nothing."""
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press(*"nnnnnnnn")
+        await wait_rows(pilot, app, 8)
+        await pilot.press("J")
+        await wait_state(pilot, app, 7, "state", "joining")
+        await pilot.press("n")
+        await wait_rows(pilot, app, 9)

@@ -79,10 +79,10 @@ async def measure_keys(app: MprocApp, keys: list[float], done: asyncio.Event) ->
     """Every 250 ms, press a key that moves the table's cursor; time until it moved."""
     while not done.is_set():
         await asyncio.sleep(0.25)
-        row = app.worker_table.cursor_row
+        row = app.main_screen.worker_table.cursor_row
         pressed = time.monotonic()
         app.post_message(events.Key("down" if row < WORKERS - 1 else "up", None))
-        while app.worker_table.cursor_row == row and time.monotonic() - pressed < 5:
+        while app.main_screen.worker_table.cursor_row == row and time.monotonic() - pressed < 5:
             await asyncio.sleep(0.002)
         keys.append(time.monotonic() - pressed)
 
@@ -96,7 +96,7 @@ async def measure_app(seconds: float, records: int, wrap: bool = False) -> dict[
     async with app.run_test(size=(160, 48)) as pilot:
         if wrap:
             await pilot.press("w")
-        app.spawn_workers([flood(per_worker) for _ in range(WORKERS)])
+        app.main_screen.spawn_workers([flood(per_worker) for _ in range(WORKERS)])
         await pilot.pause(1.0)
         rss_start = psutil.Process().memory_info().rss
         taken_start = app.supervisor.records_received - app.mailbox.dropped

@@ -37,11 +37,11 @@ async def wait_started(app: MprocApp, count: int, timeout: float = 300.0) -> Non
     """Until every worker has a row with a PID and a psutil state."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        rows = app.worker_table.rows_shown()
+        rows = app.main_screen.worker_table.rows_shown()
         if len(rows) == count and all(row.state == "sleeping" for row in rows):
             return
         await asyncio.sleep(0.2)
-    states = Counter(row.state for row in app.worker_table.rows_shown())
+    states = Counter(row.state for row in app.main_screen.worker_table.rows_shown())
     raise SystemExit(f"timed out waiting for {count} workers to start: {dict(states)}")
 
 
@@ -62,7 +62,7 @@ async def measure_refresh(workers: int, seconds: float) -> dict[str, float]:
     app.refreshes = refreshes = []
     lags: list[float] = []
     async with app.run_test(size=(200, 60)):
-        app.spawn_workers(sleepers(workers))
+        app.main_screen.spawn_workers(sleepers(workers))
         await wait_started(app, workers)
         refreshes.clear()
         expected = time.monotonic() + 0.01
@@ -86,7 +86,7 @@ async def measure_idle_cpu(workers: int, seconds: float) -> dict[str, float]:
     app = MprocApp(AppOptions(grace=0.5))  # the default refresh interval
     me = psutil.Process()
     async with app.run_test(size=(200, 60)):
-        app.spawn_workers(sleepers(workers))
+        app.main_screen.spawn_workers(sleepers(workers))
         await wait_started(app, workers)
         await asyncio.sleep(2.0)  # let spawning's own work settle
         before = me.cpu_times()

@@ -1,18 +1,9 @@
-"""The table's model: sorting, the summary line, failure alerts and CPU history."""
+"""The table's model: sorting ties, failure alerts, CPU history and shared formats."""
 
 from __future__ import annotations
 
-import pytest
-
-from mproc_tui.core.rows import (
-    SORT_VALUES,
-    CpuHistory,
-    WorkerRow,
-    newly_failed,
-    sort_rows,
-    summarize,
-)
-from mproc_tui.core.sampler import ChildSample, ProcessSample
+from mproc_tui.core.rows import CpuHistory, WorkerRow, newly_failed, sort_rows
+from mproc_tui.core.sampler import ProcessSample
 from mproc_tui.core.text import plural, sparkline
 
 
@@ -31,57 +22,13 @@ def row(worker_id: int, **fields: object) -> WorkerRow:
     return WorkerRow(worker_id=worker_id, **values)  # type: ignore[arg-type]
 
 
-CHILD = ChildSample(1, 1, 1, "python", "sleeping", 0.0, 1)
-
-
-@pytest.mark.parametrize(
-    ("column", "low", "high"),
-    [
-        ("pid", {"pid": 5}, {"pid": 9}),
-        ("name", {"name": "alpha"}, {"name": "Beta"}),  # case does not matter
-        ("daemon", {"daemon": False}, {"daemon": True}),
-        ("state", {"state": "running"}, {"state": "sleeping"}),
-        ("exit", {"exit_code": -9}, {"exit_code": 1}),
-        ("cpu", {"cpu_percent": 2.0}, {"cpu_percent": 30.0}),
-        ("history", {"cpu_history": (1.0, 1.0)}, {"cpu_history": (50.0,)}),
-        ("rss", {"rss": 10}, {"rss": 20}),
-        ("threads", {"threads": 1}, {"threads": 4}),
-        ("uptime", {"uptime": 2.0}, {"uptime": 90.0}),
-        ("method", {"start_method": "fork"}, {"start_method": "spawn"}),
-        ("children", {"children": ()}, {"children": (CHILD,)}),
-    ],
-)
-def test_every_column_sorts_both_ways_and_empty_values_stay_last(
-    column: str, low: dict[str, object], high: dict[str, object]
-) -> None:
-    empty = {"pid": None, "exit_code": None, "cpu_percent": None, "rss": None, "uptime": None}
-    rows = [row(1, **high), row(2, **low)]
-    if SORT_VALUES[column](row(3, **empty)) is None:
-        rows.append(row(3, **empty))  # no value: last whichever the direction
-    ascending = [r.worker_id for r in sort_rows(rows, column, descending=False)]
-    descending = [r.worker_id for r in sort_rows(rows, column, descending=True)]
-    assert ascending == [2, 1, 3][: len(rows)]
-    assert descending == [1, 2, 3][: len(rows)]
-
-
 def test_ties_keep_spawn_order_both_ways() -> None:
     rows = [row(3), row(1), row(2)]
-    assert [r.worker_id for r in sort_rows(rows, "cpu", descending=True)] == [1, 2, 3]
-
-
-def test_summary_counts_running_exited_and_failed() -> None:
-    rows = [row(1), row(2, exit_code=0), row(3, exit_code=1), row(4, exit_code=-9)]
-    assert summarize(rows) == "1 running · 1 exited · 2 failed"
-
-
-def test_summary_counts_what_mproc_tui_stopped_apart_from_failures() -> None:
-    rows = [
-        row(1, exit_code=-15, stop_requested=True),
-        row(2, exit_code=-9, stop_requested=True),
-        row(3, exit_code=0, stop_requested=True),  # it ended on its own first: exited
-        row(4, exit_code=1),
+    assert [r.worker_id for r in sort_rows(rows, lambda r: r.cpu_percent, descending=True)] == [
+        1,
+        2,
+        3,
     ]
-    assert summarize(rows) == "0 running · 1 exited · 1 failed · 2 terminated"
 
 
 def test_a_failure_is_reported_once_and_not_when_the_app_stopped_it() -> None:

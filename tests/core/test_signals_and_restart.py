@@ -121,3 +121,11 @@ def test_a_stop_signal_marks_the_worker_as_stopped_on_purpose(
     assert not supervisor.status(paused).stop_requested
     assert supervisor.status(ended).stop_requested
     assert supervisor.status(ended).exit_code == -signal.SIGTERM
+
+
+def test_sigterm_ends_a_fork_worker(make_supervisor: MakeSupervisor, start_method: str) -> None:
+    supervisor = make_supervisor(start_method)
+    worker = supervisor.spawn(WorkerSpec(args=(60,)))
+    time.sleep(0.3)
+    supervisor.send_signal(worker, signal.SIGTERM)
+    assert supervisor.join(worker, timeout=10) == -15

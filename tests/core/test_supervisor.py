@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import signal
+import threading
+import time
 from collections.abc import Callable
 
 import psutil
@@ -153,3 +155,45 @@ def test_stop_escalates_to_sigkill_after_the_grace_period(make_supervisor: MakeS
 def test_unknown_start_method_is_refused(collector: Collector) -> None:
     with pytest.raises(SupervisorError, match="unknown start method"):
         Supervisor(collector, start_method="thread")
+
+
+def test_exit_codes_are_exact_while_another_thread_polls(make_supervisor: MakeSupervisor) -> None:
+    """Polling and joining from two threads once made forkserver report exit code 255."""
+    supervisor = make_supervisor()
+    stop = threading.Event()
+
+    def poll_constantly() -> None:
+        while not stop.is_set():
+            supervisor.poll()
+
+    poller = threading.Thread(target=poll_constantly)
+    poller.start()
+    try:
+        workers = [supervisor.spawn(WorkerSpec(args=(0,))) for _ in range(15)]
+        codes = [supervisor.join(worker, timeout=20) for worker in workers]
+    finally:
+        stop.set()
+        poller.join()
+    assert codes == [0] * 15
+
+
+def test_clearing_while_stopping_is_safe(make_supervisor: MakeSupervisor) -> None:
+    supervisor = make_supervisor()
+    stubborn = supervisor.spawn(WorkerSpec(target="mproc_tui.catalog:ignore_sigterm"))
+    polite = [supervisor.spawn(WorkerSpec(args=(60,))) for _ in range(3)]
+    time.sleep(0.3)
+    errors: list[BaseException] = []
+
+    def stop() -> None:
+        try:
+            supervisor.stop([stubborn, *polite], grace=1.0)
+        except BaseException as error:
+            errors.append(error)
+
+    stopper = threading.Thread(target=stop)
+    stopper.start()
+    while stopper.is_alive():
+        supervisor.clear_finished()
+        time.sleep(0.01)
+    assert not errors
+    assert supervisor.poll() == [] or all(not s.alive for s in supervisor.poll())

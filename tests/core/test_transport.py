@@ -14,7 +14,7 @@ from collections.abc import Callable
 from mproc_tui.core.channel import LogChannel
 from mproc_tui.core.records import LogEntry
 from mproc_tui.core.supervisor import Supervisor, WorkerSpec
-from tests.conftest import Collector, wait_until
+from tests.conftest import Collector, support_target, wait_until
 
 MakeSupervisor = Callable[..., Supervisor]
 FLOOD = "mproc_tui.catalog:flood"
@@ -134,3 +134,44 @@ def test_a_worker_killed_mid_record_still_delivers_its_complete_records(
     assert supervisor.wait_logs_drained(worker, 10)
     numbers = _numbers(collector, worker)
     assert numbers == list(range(1, len(numbers) + 1))
+
+
+def test_a_non_integer_exit_message_arrives_as_a_record(
+    make_supervisor: MakeSupervisor, collector: Collector
+) -> None:
+    supervisor = make_supervisor()
+    worker = supervisor.spawn(WorkerSpec(target=support_target("exit_with_message")))
+    assert supervisor.join(worker, timeout=10) == 1
+    assert supervisor.wait_logs_drained(worker, 5)
+    assert "FATAL: config file missing" in collector.messages(worker)
+
+
+def test_relayed_records_with_odd_fields_arrive_coerced(
+    make_supervisor: MakeSupervisor, collector: Collector
+) -> None:
+    supervisor = make_supervisor()
+    worker = supervisor.spawn(WorkerSpec(target=support_target("relayed_record")))
+    assert supervisor.join(worker, timeout=10) == 0
+    assert supervisor.wait_logs_drained(worker, 5)
+    relayed, nan, subclassed = collector.of(worker)
+    assert relayed.level_name == "5"
+    assert relayed.lineno == 0
+    assert nan.created == nan.created  # not NaN
+    # str subclasses arrive as plain text (pickled as they were, the parent could
+    # not have unpickled them: their class lives in the worker's code).
+    texts = (subclassed.message, subclassed.level_name, subclassed.traceback)
+    assert texts == ("subclassed", "NOTICE", "exc text")
+    assert all(type(text) is str for text in texts)
+
+
+def test_a_corrupt_frame_header_ends_that_channel_only() -> None:
+    for bad_size in (-2, -4, -(2**31)):
+        channel = LogChannel(multiprocessing.get_context("fork"), worker_id=1)
+        writer = os.dup(channel.queue._writer.fileno())
+        channel.release_writer()
+        os.write(writer, struct.pack("!i", bad_size) + b"garbage" * 10)
+        entries, ended = channel.read_entries()
+        assert entries == []
+        assert ended and channel.corrupt
+        os.close(writer)
+        channel.close()

@@ -41,7 +41,7 @@ async def soak(minutes: float) -> dict[str, float]:
     started = killed = 0
     figures: dict[str, float] = {}
     async with app.run_test(size=(160, 48)) as pilot:
-        app.spawn_workers([STEADY] * LOGGERS)
+        app.main_screen.spawn_workers([STEADY] * LOGGERS)
         started += LOGGERS
         start = time.monotonic()
         next_change, next_clear, first_minute_done = start + 3, start + 30, False
@@ -59,9 +59,9 @@ async def soak(minutes: float) -> dict[str, float]:
                     if pid is not None:
                         os.kill(pid, signal.SIGKILL)
                         killed += 1
-                    app.spawn_workers([STEADY])
+                    app.main_screen.spawn_workers([STEADY])
                 else:
-                    app.spawn_workers([SHORT])
+                    app.main_screen.spawn_workers([SHORT])
                 started += 1
             if now >= next_clear:
                 next_clear = now + 30

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from mproc_tui.core.records import LogEntry
 from mproc_tui.core.supervisor import Supervisor, WorkerSpec
 from mproc_tui.core.text import safe_text
-from tests.app.helpers import make_app, screen_text
+from tests.app.helpers import log_lines, make_app, screen_text
 from tests.conftest import TESTS, Collector
 
 HOSTILE = f"{TESTS / 'support' / 'hostile_workers.py'}"
@@ -61,7 +61,7 @@ def test_any_text_is_shown_literally_and_nothing_acts(messages: list[str]) -> No
     async def show() -> None:
         app = make_app(refresh=3600.0)
         async with app.run_test(size=(120, 40)) as pilot:
-            app.log_pane.add_entries([entry(message) for message in messages])
+            app.main_screen.log_view.pane.add_entries([entry(message) for message in messages])
             await pilot.pause(0.05)
             shown = screen_text(app)
             svg = app.export_screenshot()
@@ -69,7 +69,7 @@ def test_any_text_is_shown_literally_and_nothing_acts(messages: list[str]) -> No
             assert "\x1b" not in svg and "\x9b" not in svg and "\x07" not in svg
             assert "pwned" not in str(app.title)
             # Each record's first line (continuation lines start with spaces).
-            lines = [line for line in app.log_pane.lines if not line.startswith(" ")]
+            lines = [line for line in log_lines(app) if not line.startswith(" ")]
             for message, line in zip(messages, lines, strict=True):
                 first = safe_text(message.replace("\r\n", "\n").split("\n")[0])
                 assert line.endswith(f"Process-1: {first}")  # literal, every character

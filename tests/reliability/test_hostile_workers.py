@@ -6,7 +6,16 @@ import psutil
 
 from mproc_tui.core.supervisor import WorkerSpec
 from mproc_tui.ui.screens.children_screen import ChildrenScreen
-from tests.app.helpers import SIZE, gone, logged, make_app, table_rows, wait_for, wait_rows
+from tests.app.helpers import (
+    SIZE,
+    gone,
+    log_lines,
+    logged,
+    make_app,
+    table_rows,
+    wait_for,
+    wait_rows,
+)
 from tests.conftest import TESTS
 
 HOSTILE = f"{TESTS / 'support' / 'hostile_workers.py'}"
@@ -28,7 +37,7 @@ async def test_hostile_workers_show_the_truth_and_the_app_stays_up() -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         names = [*EXPECTED_EXITS, "fork_bomb", "blocked_read"]
-        app.spawn_workers([spec(name) for name in names])
+        app.main_screen.spawn_workers([spec(name) for name in names])
         await wait_rows(pilot, app, len(names))
 
         def row(name: str) -> dict[str, str]:
@@ -41,7 +50,7 @@ async def test_hostile_workers_show_the_truth_and_the_app_stays_up() -> None:
         assert logged(app, "forked child")
         # os._exit skips the queue's flush: what had reached the pipe arrives, in order,
         # and nothing after the exit.
-        mid = [line for line in app.log_pane.lines if "exit_mid_log: record" in line]
+        mid = [line for line in log_lines(app) if "exit_mid_log: record" in line]
         numbers = [int(line.rsplit(" ", 1)[1]) for line in mid]
         assert numbers == list(range(1, len(numbers) + 1)) and len(numbers) <= 250
 
@@ -53,7 +62,7 @@ async def test_hostile_workers_show_the_truth_and_the_app_stays_up() -> None:
 
         # The app still answers: select the bomb, kill it with its children.
         index = next(i for i, r in enumerate(table_rows(app)) if r["name"] == "fork_bomb")
-        app.worker_table.move_cursor(index)
+        app.main_screen.worker_table.move_cursor(index)
         await pilot.press("K")
         await wait_for(pilot, lambda: isinstance(app.screen, ChildrenScreen), "the question")
         await pilot.press("c")
@@ -62,6 +71,6 @@ async def test_hostile_workers_show_the_truth_and_the_app_stays_up() -> None:
         await wait_for(pilot, lambda: row("fork_bomb")["exit"] == "-9 SIGKILL", "bomb killed")
 
         index = next(i for i, r in enumerate(table_rows(app)) if r["name"] == "blocked_read")
-        app.worker_table.move_cursor(index)
+        app.main_screen.worker_table.move_cursor(index)
         await pilot.press("k")
         await wait_for(pilot, lambda: row("blocked_read")["exit"] == "-15 SIGTERM", "read ended")

@@ -21,6 +21,7 @@ from mproc_tui.core.records import LogEntry
 from mproc_tui.core.supervisor import WorkerSpec
 from mproc_tui.ui.app import MprocApp
 from mproc_tui.ui.options import AppOptions
+from tests.support.waiting import wait_for
 
 WORKERS = 8
 KILLS = 50
@@ -59,12 +60,14 @@ async def test_survivors_keep_logging_and_the_app_keeps_answering() -> None:
     rng = random.Random(20261125)
     key_waits: list[float] = []
     async with app.run_test(size=(160, 48)) as pilot:
-        app.spawn_workers([FLOOD] * WORKERS)
-        deadline = time.monotonic() + 30
-        while len(app.supervisor.live_worker_ids()) < WORKERS:
-            assert time.monotonic() < deadline, "the workers did not start"
-            await pilot.pause(0.1)
-        await pilot.pause(1.0)
+        app.main_screen.spawn_workers([FLOOD] * WORKERS)
+        await wait_for(
+            pilot,
+            lambda: len(app.supervisor.live_worker_ids()) == WORKERS,
+            "the workers to start",
+            timeout=30,
+        )
+        await pilot.pause(1.0)  # a second of flood before the first kill
         start = time.monotonic()
         moments = sorted(rng.uniform(0, SECONDS) for _ in range(KILLS))
         killed: set[int] = set()
@@ -72,12 +75,15 @@ async def test_survivors_keep_logging_and_the_app_keeps_answering() -> None:
         for moment in moments:
             while time.monotonic() - start < moment:
                 if time.monotonic() >= next_key:  # a key every 250 ms: does the app answer?
-                    row = app.worker_table.cursor_row
+                    row = app.main_screen.worker_table.cursor_row
                     pressed = time.monotonic()
                     # The key as the terminal driver delivers it: pilot.press also waits
                     # for the screen to settle, which a flood never lets happen (2 s).
                     app.post_message(events.Key("down" if row == 0 else "up", None))
-                    while app.worker_table.cursor_row == row and time.monotonic() - pressed < 5:
+                    while (
+                        app.main_screen.worker_table.cursor_row == row
+                        and time.monotonic() - pressed < 5
+                    ):
                         await pilot.pause(0.01)
                     key_waits.append(time.monotonic() - pressed)
                     next_key = time.monotonic() + 0.25
@@ -92,10 +98,15 @@ async def test_survivors_keep_logging_and_the_app_keeps_answering() -> None:
             assert pid is not None
             os.kill(pid, signal.SIGKILL)
             killed.add(victim)
-            app.spawn_workers([FLOOD])  # each victim is replaced
-        await pilot.pause(1.0)
-        survivors = [w for w in app.supervisor.live_worker_ids() if w not in killed]
-        assert len(survivors) == WORKERS
+            app.main_screen.spawn_workers([FLOOD])  # each victim is replaced
+        await wait_for(
+            pilot,
+            lambda: (
+                len([w for w in app.supervisor.live_worker_ids() if w not in killed]) == WORKERS
+            ),
+            "every victim replaced",
+            timeout=30,
+        )
         print(  # the figures, for -s
             f"longest silence {max(watch.longest_gap.values()):.3f} s, "
             f"slowest key {max(key_waits) * 1000:.0f} ms over {len(key_waits)} keys"

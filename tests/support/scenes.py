@@ -31,9 +31,9 @@ from mproc_tui.core.supervisor import WorkerSpec
 from mproc_tui.ui.app import MprocApp
 from mproc_tui.ui.messages import WorkersSampled
 from mproc_tui.ui.options import AppOptions
-from mproc_tui.ui.screens.help_screen import HelpScreen
 from mproc_tui.ui.screens.quit_screen import QuitScreen
 from mproc_tui.ui.screens.spawn_screen import SpawnScreen
+from tests.support.waiting import wait_for
 
 SIZE = (120, 34)
 NOON = 1_700_000_000.0  # 2023-11-14 22:13:20 UTC: every scene's clock starts here
@@ -46,6 +46,11 @@ class StagedApp(MprocApp):
     def __init__(self, options: AppOptions) -> None:
         super().__init__(options)
         self._ticks = count()
+        self.samples_shown = 0
+
+    def on_workers_sampled(self, message: WorkersSampled) -> None:
+        super().on_workers_sampled(message)
+        self.samples_shown += 1
 
     def take_rows(self) -> list[WorkerRow]:
         return [
@@ -98,11 +103,9 @@ def utc() -> Iterator[None]:
 
 
 async def until(pilot: Pilot[None], predicate: Callable[[], bool], what: str) -> None:
-    deadline = time.monotonic() + TIMEOUT
-    while not predicate():
-        if time.monotonic() > deadline:
-            raise TimeoutError(f"the scene never reached {what}")
-        await pilot.pause(0.05)
+    """Wait for what the scene shows (generously: scenes also run beside the whole suite)."""
+    await wait_for(pilot, predicate, f"the scene to show {what}", timeout=TIMEOUT)
+    await pilot.pause()  # and let the screen take it in
 
 
 def staged_app(**options: object) -> StagedApp:
@@ -117,21 +120,23 @@ def app_of(pilot: Pilot[None]) -> MprocApp:
 
 
 def _states(app: MprocApp) -> list[str]:
-    return [row["state"] for row in app.worker_table.row_texts()]
+    return [row["state"] for row in app.main_screen.worker_table.row_texts()]
 
 
 async def _settle(pilot: Pilot[None]) -> None:
-    """Let the last sample and records reach the screen before it is taken."""
+    """Let a sample taken now reach the screen before it is taken."""
     app = app_of(pilot)
+    assert isinstance(app, StagedApp)
+    shown = app.samples_shown
     app.refresh_workers()
-    await pilot.pause(0.5)
+    await until(pilot, lambda: app.samples_shown > shown, "a fresh sample")
 
 
 # -- the main screen ------------------------------------------------------------------------
 
 
 async def empty(pilot: Pilot[None]) -> None:
-    await until(pilot, lambda: app_of(pilot).empty_hint.display, "the empty table")
+    await until(pilot, lambda: app_of(pilot).main_screen.empty_hint.display, "the empty table")
     await _settle(pilot)
 
 
@@ -145,11 +150,11 @@ async def lesson(pilot: Pilot[None]) -> None:
     """The lesson mid-run: Process-1 (a daemon) and renamed worker have logged start."""
     app = app_of(pilot)
     for started, spec in enumerate(LESSON, 1):
-        app.spawn_workers([spec])  # one at a time, so the records keep this order
+        app.main_screen.spawn_workers([spec])  # one at a time, so the records keep this order
         await until(
             pilot,
             lambda started=started: (
-                sum(": start" in line for line in app.log_pane.lines) == started
+                sum(": start" in line for line in app.main_screen.log_view.pane.lines) == started
             ),
             f"{spec.name}'s start",
         )
@@ -181,14 +186,12 @@ async def spawn_error(pilot: Pilot[None]) -> None:
         return bool(text) and "checking" not in text
 
     await until(pilot, error_shown, "the form's error")
-    await pilot.pause(0.3)
 
 
 async def help_screen(pilot: Pilot[None]) -> None:
     app = app_of(pilot)
     await pilot.press("question_mark")
-    await until(pilot, lambda: isinstance(app.screen, HelpScreen), "the help screen")
-    await pilot.pause(0.3)
+    await until(pilot, lambda: bool(app.screen.query(".help-section")), "the help screen")
 
 
 # -- the log pane and the table, with fixed records and rows ---------------------------------
@@ -242,16 +245,21 @@ ENTRIES = [
 async def mixed_levels(pilot: Pilot[None]) -> None:
     """Every level, a traceback, and markup and escapes shown literally."""
     app = app_of(pilot)
-    app.log_pane.add_entries(ENTRIES)
-    await pilot.pause(0.3)
+    pane = app.main_screen.log_view.pane
+    pane.add_entries(ENTRIES)
+    await until(pilot, lambda: pane.is_vertical_scroll_end, "the newest record")
+    await _settle(pilot)
 
 
 async def wrapped_search(pilot: Pilot[None]) -> None:
     app = app_of(pilot)
-    app.log_pane.add_entries(ENTRIES)
+    pane = app.main_screen.log_view.pane
+    pane.add_entries(ENTRIES)
     await pilot.press("w")
-    app.log_pane.set_search("item-2")
-    await pilot.pause(0.3)
+    app.main_screen.log_view.search = "item-2"
+    await until(pilot, lambda: "wrapped — search" in pane.title, "the wrapped lines and search")
+    await until(pilot, lambda: pane.is_vertical_scroll_end, "the newest record")
+    await _settle(pilot)
 
 
 def table_row(worker_id: int, state: str, **fields: object) -> WorkerRow:
@@ -307,7 +315,8 @@ async def every_state(pilot: Pilot[None]) -> None:
     app = app_of(pilot)
     app.on_workers_sampled(WorkersSampled(EVERY_STATE))
     await pilot.press("t")
-    await pilot.pause(0.3)
+    table = app.main_screen.worker_table
+    await until(pilot, lambda: len(table.row_texts()) == len(EVERY_STATE) + 3, "the tree")
 
 
 SCENES = (

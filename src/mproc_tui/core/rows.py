@@ -1,7 +1,7 @@
 """One row per worker: the supervisor's lifecycle joined with psutil's sample.
 
-Plain data and pure functions (sorting, the summary, which workers just failed),
-so the table's behaviour is tested without a terminal.
+Plain data and pure functions (sorting, which workers just failed), so the
+table's behaviour is tested without a terminal.
 """
 
 from __future__ import annotations
@@ -123,58 +123,23 @@ def take_snapshot(
     return build_rows(statuses, samples, time.time(), history)
 
 
-# -- sorting ----------------------------------------------------------------------------
-
-# Column key -> the value a row sorts by. None (no reading yet, not ended) sorts last
-# whichever the direction, as htop keeps empty cells at the bottom.
-SORT_VALUES: dict[str, Callable[[WorkerRow], Any]] = {
-    "pid": lambda row: row.pid,
-    "name": lambda row: row.name.casefold(),
-    "daemon": lambda row: row.daemon,
-    "state": lambda row: row.state,
-    "exit": lambda row: row.exit_code,
-    "cpu": lambda row: row.cpu_percent,
-    "rss": lambda row: row.rss,
-    "threads": lambda row: row.threads,
-    "uptime": lambda row: row.uptime,
-    "method": lambda row: row.start_method,
-    "children": lambda row: len(row.children),
-    "history": lambda row: sum(row.cpu_history) / len(row.cpu_history) if row.cpu_history else None,
-}
+# -- sorting and alerts -----------------------------------------------------------------
 
 
-def sort_rows(rows: Sequence[WorkerRow], column: str, descending: bool) -> list[WorkerRow]:
-    """Rows ordered by ``column``; ties keep spawn order (worker id), missing values last."""
-    value_of = SORT_VALUES[column]
+def sort_rows(
+    rows: Sequence[WorkerRow], value_of: Callable[[WorkerRow], Any], descending: bool
+) -> list[WorkerRow]:
+    """Rows ordered by ``value_of``; ties keep spawn order (worker id).
+
+    Rows whose value is None (no reading yet, not ended) go last in both directions,
+    as htop keeps empty cells at the bottom.
+    """
     present = [row for row in rows if value_of(row) is not None]
     missing = [row for row in rows if value_of(row) is None]
     present.sort(key=lambda row: row.worker_id)
     present.sort(key=value_of, reverse=descending)  # stable: ties stay in spawn order
     missing.sort(key=lambda row: row.worker_id)
     return present + missing
-
-
-# -- summary and alerts -----------------------------------------------------------------
-
-
-def summarize(rows: Iterable[WorkerRow]) -> str:
-    """``3 running · 1 exited · 1 failed``: the table's title.
-
-    Workers ended on purpose (``k``, ``K``, ``T``, a restart, quitting) are counted
-    apart, as terminated: their signal exit codes are not failures.
-    """
-    running = exited = failed = terminated = 0
-    for row in rows:
-        if row.exit_code is None:
-            running += 1
-        elif row.failed and row.stop_requested:
-            terminated += 1
-        elif row.failed:
-            failed += 1
-        else:
-            exited += 1
-    summary = f"{running} running · {exited} exited · {failed} failed"
-    return summary + (f" · {terminated} terminated" if terminated else "")
 
 
 def newly_failed(previous: Mapping[int, WorkerRow], rows: Iterable[WorkerRow]) -> list[WorkerRow]:

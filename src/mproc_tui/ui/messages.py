@@ -23,7 +23,7 @@ class WorkersSampled(Message):
 
 @dataclass
 class RefreshRequested(Message):
-    """Something changed a worker (spawn, signal, join): sample again now."""
+    """The supervisor says a worker changed (``Supervisor.on_change``): sample again now."""
 
 
 @dataclass

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import itertools
+from typing import Any
+
 from textual.app import App
 
 from mproc_tui.ui.messages import ProgressChanged
@@ -11,12 +14,15 @@ class OperationProgress:
     """One long operation's words in the header, reported from its thread.
 
     Used as a context manager, so the words go away however the operation ends; a
-    ``summary`` set meanwhile is said once, as a toast, at the end.
+    ``summary`` set meanwhile is said once, as a toast, at the end. Operations under
+    way at once each have their own words (the header joins them).
     """
 
-    def __init__(self, app: App[None], operation: int) -> None:
+    _numbers = itertools.count(1)
+
+    def __init__(self, app: App[Any]) -> None:
         self._app = app
-        self._operation = operation
+        self._operation = next(self._numbers)
         self.summary: str | None = None
 
     def show(self, text: str) -> None:

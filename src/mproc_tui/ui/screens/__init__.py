@@ -1,1 +1,1 @@
-"""Modal screens: quit confirmation and help."""
+"""Modal screens, one per file: quit, help, the spawn form, signal, children, detail, export."""

@@ -23,6 +23,32 @@ class ChildrenScreen(ClickAwayModal[ChildrenChoice]):
     (until the app ends) and hold whatever it held.
     """
 
+    DEFAULT_CSS = """
+    ChildrenScreen {
+        align: center middle;
+    }
+    #children-dialog {
+        grid-size: 1;
+        grid-rows: auto auto auto;
+        grid-gutter: 1;
+        padding: 1 2;
+        width: 84;
+        height: auto;
+        border: thick $warning;
+        background: $surface;
+    }
+    #children-question {
+        text-style: bold;
+    }
+    #children-buttons {
+        height: auto;
+        align: center middle;
+    }
+    #children-buttons Button {
+        margin: 0 1;
+    }
+    """
+
     BINDINGS = [
         Binding("c", "choose('with-children')", "With children"),
         Binding("w", "choose('worker-only')", "Worker only"),

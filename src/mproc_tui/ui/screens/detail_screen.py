@@ -40,6 +40,31 @@ def detail_fields(entry: LogEntry) -> list[tuple[str, str]]:
 
 
 class DetailScreen(ClickAwayModal[None]):
+    DEFAULT_CSS = """
+    DetailScreen {
+        align: center middle;
+    }
+    #detail-dialog {
+        width: 90%;
+        height: auto;
+        max-height: 85%;
+        padding: 1 2;
+        border: thick $primary;
+        background: $surface;
+    }
+    #detail-title, #detail-traceback-title {
+        text-style: bold;
+        margin: 1 0 0 0;
+    }
+    #detail-traceback {
+        color: $error;
+    }
+    #detail-hint {
+        margin-top: 1;
+        color: $text-muted;
+    }
+    """
+
     BINDINGS = [Binding("escape,enter,q", "dismiss", "Close")]
 
     def __init__(self, entry: LogEntry) -> None:

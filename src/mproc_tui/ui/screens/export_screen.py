@@ -21,6 +21,26 @@ class ExportChoice:
 
 
 class ExportScreen(ClickAwayModal[ExportChoice]):
+    DEFAULT_CSS = """
+    ExportScreen {
+        align: center middle;
+    }
+    #export-dialog {
+        width: 80;
+        height: auto;
+        padding: 1 2;
+        border: thick $primary;
+        background: $surface;
+    }
+    #export-buttons {
+        height: auto;
+        margin-top: 1;
+    }
+    #export-buttons Button {
+        margin: 0 1 0 0;
+    }
+    """
+
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
     def __init__(self, default_stem: str, count: int) -> None:

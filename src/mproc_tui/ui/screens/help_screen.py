@@ -7,85 +7,59 @@ from collections.abc import Iterable
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.widgets import Label, Static
 
+from mproc_tui.ui.keys import describe, key_text
 from mproc_tui.ui.screens.click_away import ClickAwayModal
 
-KEY_NAMES = {
-    "question_mark": "?",
-    "ctrl+q": "Ctrl+Q",
-    "ctrl+p": "Ctrl+P",
-    "escape": "Esc",
-    "slash": "/",
-    "f3": "F3",
-    "shift+f3": "Shift+F3",
-    "f15": "",  # what xterm-style terminals send for Shift+F3: same key, not another
-    "end": "End",
-    "home": "Home",
-    "pageup": "Page Up",
-    "up": "↑",
-    "down": "↓",
-    "enter": "Enter",
-    "shift+enter": "Shift+Enter",
-    "less_than_sign": "<",
-    "greater_than_sign": ">",
-    "equals_sign": "",  # the same key as + without Shift
-}
-
-# A tooltip "Log pane: search" files the key under "Logs", shown as "search".
-AREAS = (("Table: ", "Table"), ("Log pane: ", "Logs"))
-APP_ACTIONS = ("help", "request_quit", "command_palette")
-
-Section = tuple[str, list[Binding]]
+Section = tuple[str, list[tuple[str, str]]]  # a title, and rows of (keys, what they do)
 
 
-def describe_key(key: str) -> str:
-    names = [KEY_NAMES.get(part.strip(), part.strip()) for part in key.split(",")]
-    return ", ".join(name for name in names if name)
-
-
-def _rows(bindings: list[Binding]) -> list[tuple[str, str]]:
+def key_rows(bindings: Iterable[BindingType]) -> list[tuple[str, str]]:
     """One row per action, keys first: keys that do the same thing share it."""
     rows: dict[str, tuple[list[str], str]] = {}
     for binding in bindings:
-        keys = binding.key_display or describe_key(binding.key)
-        known = rows.setdefault(binding.action, ([], _explain(binding)))
+        if not isinstance(binding, Binding):
+            continue
+        keys = key_text(binding)
+        known = rows.setdefault(binding.action, ([], describe(binding)))
         if keys and keys not in known[0]:
             known[0].append(keys)
     return [(", ".join(keys), explanation) for keys, explanation in rows.values()]
 
 
-def help_sections(app_bindings: Iterable[Binding], *pane_sections: Section) -> list[Section]:
-    """Group the app's keys by area (Workers, Table, Logs, App), then the panes' own keys."""
-    areas: dict[str, list[Binding]] = {"Workers": [], "Table": [], "Logs": [], "App": []}
-    for binding in app_bindings:
-        tooltip = binding.tooltip or ""
-        area = next((name for prefix, name in AREAS if tooltip.startswith(prefix)), "Workers")
-        if binding.action in APP_ACTIONS:
-            area = "App"
-        areas[area].append(binding)
-    return [*((name, keys) for name, keys in areas.items() if keys), *pane_sections]
-
-
-def _explain(binding: Binding) -> str:
-    text = binding.tooltip or binding.description
-    for prefix, _ in AREAS:
-        text = text.removeprefix(prefix)
-    return text[:1].upper() + text[1:]
-
-
-def palette_title(binding: Binding) -> str:
-    """``Logs: search`` for the command palette: the area, then what the key does."""
-    tooltip = binding.tooltip or binding.description
-    area = next((name for prefix, name in AREAS if tooltip.startswith(prefix)), "Workers")
-    if binding.action in APP_ACTIONS:
-        return _explain(binding)
-    return f"{area}: {_explain(binding)}"
-
-
 class HelpScreen(ClickAwayModal[None]):
+    DEFAULT_CSS = """
+    HelpScreen {
+        align: center middle;
+    }
+    #help-dialog {
+        width: 90;
+        height: auto;
+        max-height: 80%;
+        padding: 1 2;
+        border: thick $primary;
+        background: $surface;
+    }
+    #help-title {
+        text-style: bold;
+        margin-bottom: 1;
+    }
+    #help-hint {
+        margin-top: 1;
+        color: $text-muted;
+    }
+    #help-selection, #help-hint {
+        width: 100%;  /* wrap inside the dialog instead of running off its edge */
+    }
+    .help-section {
+        text-style: bold underline;
+        margin-top: 1;
+    }
+    """
+
     BINDINGS = [
         Binding("escape,question_mark,q", "dismiss", "Close"),
     ]
@@ -97,10 +71,9 @@ class HelpScreen(ClickAwayModal[None]):
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help-dialog"):
             yield Label("Keys", id="help-title")
-            tables = [(title, _rows(bindings)) for title, bindings in self.sections]
             # One width for every section's keys, so all the explanations line up.
-            key_width = max(len(keys) for _, rows in tables for keys, _ in rows)
-            for title, rows in tables:
+            key_width = max(len(keys) for _, rows in self.sections for keys, _ in rows)
+            for title, rows in self.sections:
                 yield Label(title, classes="help-section")
                 yield Static(self._table(rows, key_width))
             yield Label(

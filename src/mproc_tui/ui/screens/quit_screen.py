@@ -18,6 +18,32 @@ QuitChoice = Literal["wait", "terminate"]
 class QuitScreen(ClickAwayModal[QuitChoice]):
     """Wait (join), terminate (TERM then KILL after the grace period), or cancel."""
 
+    DEFAULT_CSS = """
+    QuitScreen {
+        align: center middle;
+    }
+    #quit-dialog {
+        grid-size: 1;
+        grid-rows: auto auto auto;
+        grid-gutter: 1;
+        padding: 1 2;
+        width: 72;
+        height: auto;
+        border: thick $error;
+        background: $surface;
+    }
+    #quit-question {
+        text-style: bold;
+    }
+    #quit-buttons {
+        height: auto;
+        align: center middle;
+    }
+    #quit-buttons Button {
+        margin: 0 1;
+    }
+    """
+
     BINDINGS = [
         Binding("w", "choose('wait')", "Wait"),
         Binding("t", "choose('terminate')", "Terminate"),

@@ -35,6 +35,30 @@ class SignalChoice:
 
 
 class SignalScreen(ClickAwayModal[SignalChoice]):
+    DEFAULT_CSS = """
+    SignalScreen {
+        align: center middle;
+    }
+    #signal-dialog {
+        width: 56;
+        height: auto;
+        padding: 1 2;
+        border: thick $primary;
+        background: $surface;
+    }
+    #signal-title {
+        text-style: bold;
+        margin-bottom: 1;
+    }
+    #signals {
+        height: auto;
+        max-height: 10;
+    }
+    #signal-hint {
+        color: $text-muted;
+    }
+    """
+
     BINDINGS = [
         Binding("escape", "cancel", "Cancel"),
         Binding("c", "toggle_children", "Children too"),

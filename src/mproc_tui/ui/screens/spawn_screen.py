@@ -51,6 +51,50 @@ class SpaceToggleCheckbox(Checkbox, inherit_bindings=False):
 class SpawnScreen(ModalScreen[WorkerPlan | None]):
     """Target, args, kwargs, name, daemon, count and start method; errors shown inline."""
 
+    DEFAULT_CSS = """
+    SpawnScreen {
+        align: center middle;
+    }
+    #spawn-dialog {
+        width: 84;
+        height: auto;
+        padding: 1 2;
+        border: thick $primary;
+        background: $surface;
+    }
+    #spawn-title {
+        text-style: bold;
+        margin-bottom: 1;
+    }
+    .spawn-row {
+        height: auto;
+    }
+    .spawn-row > Input, .spawn-row > Select, .spawn-field {
+        width: 1fr;
+        height: auto;
+    }
+    .spawn-row > Select {
+        width: 24;
+    }
+    .field-label {
+        color: $text-muted;
+        padding: 0 1;
+    }
+    #spawn-error {
+        height: auto;
+        min-height: 1;
+        margin: 1 0 0 0;
+    }
+    #spawn-buttons {
+        height: auto;
+        align: center middle;
+        margin-top: 1;
+    }
+    #spawn-buttons Button {
+        margin: 0 1;
+    }
+    """
+
     BINDINGS = [
         Binding("escape", "cancel", "Cancel"),
         Binding("enter", "submit", "Spawn", show=False),

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from rich.cells import cell_len
 from textual.widgets import Footer
-from textual.widgets._footer import FooterKey
+
+from mproc_tui.ui.textual_internals import FooterKey
 
 
 class KeyFooter(Footer):
@@ -14,6 +15,15 @@ class KeyFooter(Footer):
     which reads as a glitch. Here the keys that do not fit whole are hidden, decided
     from their text before they are drawn, so no frame shows a cut key. The bindings
     put ``? Help`` and ``q Quit`` first, so those always stay. Always compact.
+    """
+
+    # The compact footer gives every key a one-cell margin on the right, the right-docked
+    # ^p palette key too: it then stops one cell short of the edge, and that last cell
+    # shows whatever key text lies beneath it ("^p palettee").
+    DEFAULT_CSS = """
+    KeyFooter.-compact FooterKey.-command-palette {
+        margin-right: 0;
+    }
     """
 
     def __init__(self) -> None:

@@ -14,84 +14,35 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import NamedTuple
+from itertools import accumulate
+from typing import ClassVar
 
-from rich.cells import cell_len, set_cell_size
+from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
 from textual import events
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.cache import LRUCache
 from textual.geometry import Size
 from textual.message import Message
+from textual.reactive import var
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from mproc_tui.core.rows import SORT_VALUES, WorkerRow, sort_rows
-from mproc_tui.core.sampler import ChildSample
-from mproc_tui.core.text import (
-    format_bytes,
-    format_duration,
-    format_exit_code,
-    safe_text,
-    sparkline,
+from mproc_tui.core.rows import WorkerRow, sort_rows
+from mproc_tui.ui.columns import (
+    COLUMN_KEYS,
+    COLUMNS,
+    NAME_COLUMN,
+    Cells,
+    child_cells,
+    column_of,
+    fit,
+    worker_cells,
 )
 
-
-@dataclass(frozen=True)
-class Column:
-    key: str
-    label: str
-    width: int | None  # None: as wide as its widest cell (names)
-    right: bool = False  # numbers line up on the right
-
-
-COLUMNS: tuple[Column, ...] = (
-    Column("pid", "PID", 8, right=True),
-    Column("name", "Name", None),
-    Column("daemon", "Daemon", 8),
-    Column("state", "State", 10),
-    Column("exit", "Exit", 11),
-    Column("cpu", "CPU %", 7, right=True),
-    Column("history", "CPU history", 15),
-    Column("rss", "RSS", 8, right=True),
-    Column("threads", "Threads", 9, right=True),
-    Column("uptime", "Uptime", 8, right=True),
-    Column("method", "Method", 10),
-    Column("children", "Children", 10, right=True),
-)
-COLUMN_KEYS = tuple(column.key for column in COLUMNS)
-assert set(COLUMN_KEYS) == set(SORT_VALUES), "every column sorts"
 NAME_WIDTH_LIMIT = 40
 PADDING = 1  # cells of space on each side of a column
-
-STATE_STYLES = {
-    "running": "green",
-    "sleeping": "cyan",
-    "idle": "cyan",
-    "disk-sleep": "yellow",
-    "stopped": "bold black on yellow",
-    "tracing-stop": "bold black on yellow",
-    "zombie": "bold white on red",
-    "dead": "bold white on red",
-    "starting": "dim",
-    "joining": "yellow",
-    "joined": "dim",
-    "exited": "dim",
-    "killed": "bold red",
-}
-FAILED_STYLE = "bold white on red"
-
-
-class Cell(NamedTuple):
-    """What one cell shows: plain text (already made safe) and its style."""
-
-    text: str
-    style: str = ""
-
-
-Cells = tuple[Cell, ...]
-EMPTY = Cell("")
 
 
 def worker_row_key(worker_id: int) -> str:
@@ -102,66 +53,53 @@ def child_row_key(worker_id: int, pid: int) -> str:
     return f"{worker_id}/{pid}"
 
 
-def _optional(value: object) -> str:
-    return "" if value is None else str(value)
-
-
-def render_cells(row: WorkerRow) -> Cells:
-    """A worker's cells; its name is data, never markup (drawn as plain text)."""
-    return (
-        Cell(_optional(row.pid)),
-        Cell(safe_text(row.name)),
-        Cell("yes" if row.daemon else "no"),
-        Cell(row.state, STATE_STYLES.get(row.state, "")),
-        Cell(format_exit_code(row.exit_code), FAILED_STYLE if row.failed else ""),
-        Cell("" if row.cpu_percent is None else f"{row.cpu_percent:.1f}"),
-        Cell(sparkline(row.cpu_history), "green"),
-        Cell(format_bytes(row.rss)),
-        Cell(_optional(row.threads)),
-        Cell(format_duration(row.uptime)),
-        Cell(row.start_method),
-        Cell(str(len(row.children)) if row.children else ""),
-    )
-
-
-def render_child_cells(child: ChildSample) -> Cells:
-    """A child process under its worker, indented by how deep it is."""
-    indent = "  " * (child.depth - 1)
-    cpu = "" if child.cpu_percent is None else f"{child.cpu_percent:.1f}"
-    return (
-        Cell(str(child.pid)),
-        Cell(f"{indent}└ {safe_text(child.name)}", "italic"),
-        EMPTY,
-        Cell(child.state, STATE_STYLES.get(child.state, "")),
-        EMPTY,
-        Cell(cpu),
-        EMPTY,
-        Cell(format_bytes(child.rss)),
-        EMPTY,
-        EMPTY,
-        EMPTY,
-        EMPTY,
-    )
-
-
 @lru_cache(maxsize=64)
 def _style(name: str) -> Style:
     return Style.parse(name)
 
 
-def fit(text: str, width: int, right: bool) -> tuple[str, str, str]:
-    """(left padding, text, right padding) in exactly ``width`` cells: a long text is
-    cut, a short one padded on the side that keeps numbers aligned."""
-    if cell_len(text) >= width:
-        return "", set_cell_size(text, width), ""
-    padding = " " * (width - cell_len(text))
-    return (padding, text, "") if right else ("", text, padding)
-
-
 class WorkerTable(ScrollView, can_focus=True):
     """Rows keyed by worker id (children: ``worker/pid``); the selection follows its row."""
 
-    BINDINGS = [
+    BINDING_GROUP_TITLE = "Table"
+    # The table's keys, which work wherever the focus is: its screen lends them (ui/keys.py).
+    SCREEN_KEYS: ClassVar[list[Binding]] = [
+        Binding("t", "toggle_tree", "Tree", tooltip="Show each worker's child processes"),
+        Binding(
+            "less_than_sign",
+            "move_sort(-1)",
+            "Sort ←",
+            show=False,
+            key_display="<",
+            tooltip="Sort by the column to the left",
+        ),
+        Binding(
+            "greater_than_sign",
+            "move_sort(1)",
+            "Sort →",
+            show=False,
+            key_display=">",
+            tooltip="Sort by the column to the right",
+        ),
+        Binding("i", "invert_sort", "Invert", show=False, tooltip="Invert the sort order"),
+        Binding(
+            "plus,equals_sign",
+            "resize(1)",
+            "Taller",
+            show=False,
+            key_display="+",
+            tooltip="Taller (the log pane shorter); remembered",
+        ),
+        Binding(
+            "minus",
+            "resize(-1)",
+            "Shorter",
+            show=False,
+            key_display="-",
+            tooltip="Shorter (the log pane taller); remembered",
+        ),
+    ]
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("up", "move_cursor(-1)", "Up", show=False),
         Binding("down", "move_cursor(1)", "Down", show=False),
         Binding("pageup", "page(-1)", "Page up", show=False),
@@ -204,12 +142,20 @@ class WorkerTable(ScrollView, can_focus=True):
     }
     """
 
-    @dataclass
-    class SortChanged(Message):
-        """The sort column or direction changed (a header click, or keys)."""
+    sort: var[tuple[str, bool]] = var(("pid", False), init=False)  # column key, descending
+    tree_view: var[bool] = var(False, init=False)  # each worker's child processes under it
 
-        column: str
-        descending: bool
+    @dataclass
+    class SelectionChanged(Message):
+        """Another worker is selected (or none): the screen tells whoever acts on it."""
+
+        worker_id: int | None
+
+    @dataclass
+    class ResizeRequested(Message):
+        """``+``/``-``: the table wants more (1) or fewer (-1) rows of the screen."""
+
+        step: int
 
     def __init__(self, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
@@ -220,15 +166,9 @@ class WorkerTable(ScrollView, can_focus=True):
         self._strips: LRUCache[tuple[object, ...], Strip] = LRUCache(2048)
         self._styles: dict[str, Style] = {}
         self.cursor_row = 0
-        self.sort_column = "pid"
-        self.sort_descending = False
-        self.tree_view = False
+        self._reported_key: str | None = None  # the selection the screen was last told of
 
     # -- what is selected ---------------------------------------------------------------------
-
-    @property
-    def row_count(self) -> int:
-        return len(self._order)
 
     @property
     def selected_key(self) -> str | None:
@@ -265,18 +205,15 @@ class WorkerTable(ScrollView, can_focus=True):
         ]
 
     def header_label(self, column_key: str) -> str:
-        column = COLUMNS[COLUMN_KEYS.index(column_key)]
-        if column.key != self.sort_column:
-            return column.label
-        return f"{column.label} {'▼' if self.sort_descending else '▲'}"
+        label = column_of(column_key).label
+        if column_key != self.sort_column:
+            return label
+        return f"{label} {'▼' if self.sort_descending else '▲'}"
 
     # -- the cursor ---------------------------------------------------------------------------
 
     def move_cursor(self, row: int) -> None:
         """Select a row by its position; the view scrolls to keep it in sight."""
-        if not self._order:
-            self.cursor_row = 0
-            return
         self.cursor_row = max(0, min(len(self._order) - 1, row))
         body = self.scrollable_content_region.height - 1  # the header stays on top
         if self.cursor_row < self.scroll_y:
@@ -284,6 +221,10 @@ class WorkerTable(ScrollView, can_focus=True):
         elif body > 0 and self.cursor_row >= self.scroll_y + body:
             self.scroll_to(y=self.cursor_row - body + 1, animate=False, immediate=True)
         self.refresh()
+        key = self.selected_key
+        if key != self._reported_key:
+            self._reported_key = key
+            self.post_message(self.SelectionChanged(self.selected_worker_id))
 
     def action_move_cursor(self, step: int) -> None:
         self.move_cursor(self.cursor_row + step)
@@ -305,39 +246,44 @@ class WorkerTable(ScrollView, can_focus=True):
             self.move_cursor(row)
 
     def _column_at(self, x: int) -> str | None:
-        left = 0
-        for column, width in zip(COLUMNS, self._widths, strict=True):
-            left += width + 2 * PADDING
-            if x < left:
-                return column.key
-        return None
+        edges = accumulate(width + 2 * PADDING for width in self._widths)
+        keys = (column.key for column, edge in zip(COLUMNS, edges, strict=True) if x < edge)
+        return next(keys, None)
 
-    # -- sorting and the tree -----------------------------------------------------------------
+    # -- sorting and the tree: state that redraws itself ------------------------------------
 
-    def sort_by(self, column: str, descending: bool) -> None:
-        self.sort_column, self.sort_descending = column, descending
+    @property
+    def sort_column(self) -> str:
+        return self.sort[0]
+
+    @property
+    def sort_descending(self) -> bool:
+        return self.sort[1]
+
+    def watch_sort(self) -> None:
         self._strips.clear()
         self._reorder()
-        self.post_message(self.SortChanged(column, descending))
 
-    def move_sort(self, step: int) -> None:
+    def watch_tree_view(self) -> None:
+        self.show_rows(self._rows)
+
+    def action_move_sort(self, step: int) -> None:
         """``<``/``>``: sort by the column to the left or right, as htop does."""
         index = (COLUMN_KEYS.index(self.sort_column) + step) % len(COLUMN_KEYS)
-        self.sort_by(COLUMN_KEYS[index], self.sort_descending)
+        self.sort = (COLUMN_KEYS[index], self.sort_descending)
 
-    def invert_sort(self) -> None:
-        self.sort_by(self.sort_column, not self.sort_descending)
+    def action_invert_sort(self) -> None:
+        self.sort = (self.sort_column, not self.sort_descending)
 
     def _header_clicked(self, column: str) -> None:
         """A click on a header sorts by it; a second click inverts the order."""
-        if column == self.sort_column:
-            self.invert_sort()
-        else:
-            self.sort_by(column, False)
+        self.sort = (column, column == self.sort_column and not self.sort_descending)
 
-    def set_tree(self, on: bool) -> None:
-        self.tree_view = on
-        self.show_rows(self._rows)
+    def action_toggle_tree(self) -> None:
+        self.tree_view = not self.tree_view
+
+    def action_resize(self, step: int) -> None:
+        self.post_message(self.ResizeRequested(step))
 
     # -- rows ---------------------------------------------------------------------------------
 
@@ -346,20 +292,20 @@ class WorkerTable(ScrollView, can_focus=True):
         self._rows = rows
         cells: dict[str, Cells] = {}
         for row in rows:
-            cells[worker_row_key(row.worker_id)] = render_cells(row)
+            cells[worker_row_key(row.worker_id)] = worker_cells(row)
             if self.tree_view:
                 for child in row.children:
-                    cells[child_row_key(row.worker_id, child.pid)] = render_child_cells(child)
+                    cells[child_row_key(row.worker_id, child.pid)] = child_cells(child)
         self._cells = cells
-        name_width = max((cell_len(row[1].text) for row in cells.values()), default=0)
-        self._widths[1] = min(NAME_WIDTH_LIMIT, max(len("Name") + 2, name_width))
+        name_width = max((cell_len(row[NAME_COLUMN].text) for row in cells.values()), default=0)
+        self._widths[NAME_COLUMN] = min(NAME_WIDTH_LIMIT, max(len("Name") + 2, name_width))
         self._reorder()
 
     def _reorder(self) -> None:
         """Order rows by the sort (children under their worker); the selection stays."""
         selected = self.selected_key
         order: list[str] = []
-        for row in sort_rows(self._rows, self.sort_column, self.sort_descending):
+        for row in sort_rows(self._rows, column_of(self.sort_column).sort, self.sort_descending):
             order.append(worker_row_key(row.worker_id))
             if self.tree_view:
                 order.extend(child_row_key(row.worker_id, child.pid) for child in row.children)
@@ -368,11 +314,7 @@ class WorkerTable(ScrollView, can_focus=True):
         self.virtual_size = Size(width, len(order) + 1)
         if selected is not None and selected not in order:
             selected = selected.split("/")[0]  # a child that ended: stay on its worker
-        if selected in order:
-            self.move_cursor(order.index(selected))
-        else:
-            self.move_cursor(self.cursor_row)
-        self.refresh()
+        self.move_cursor(order.index(selected) if selected in order else self.cursor_row)
 
     # -- drawing ------------------------------------------------------------------------------
 
@@ -449,9 +391,8 @@ class WorkerTable(ScrollView, can_focus=True):
         return strip
 
     def on_focus(self) -> None:
-        self._styles.clear()  # the cursor's colours depend on focus
-        self.refresh()
-
-    def on_blur(self) -> None:
+        """The cursor's colours depend on focus (and so does this on blur)."""
         self._styles.clear()
         self.refresh()
+
+    on_blur = on_focus

@@ -1,17 +1,11 @@
-"""Long operations report how far they have got: real workers, real waits."""
+"""Long stops and joins report how far they have got: real workers, real waits."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from mproc_tui.core.progress import (
-    join_progress,
-    join_summary,
-    stop_progress,
-    stop_summary,
-    wait_progress,
-)
-from mproc_tui.core.supervisor import StopReport, Supervisor, WorkerSpec
+from mproc_tui.core.supervisor import Supervisor
+from mproc_tui.core.worker_state import StopReport, WorkerSpec
 from tests.conftest import wait_until
 
 MakeSupervisor = Callable[..., Supervisor]
@@ -61,17 +55,3 @@ def test_a_join_that_times_out_says_so_with_its_count(make_supervisor: MakeSuper
     assert not supervisor.join_many(worker_ids, timeout=2.0, on_progress=counts.append)
 
     assert counts[-1] == 1
-
-
-def test_progress_in_words() -> None:
-    assert join_progress(5, 12) == "joining 12 workers… 5 of 12 ended"
-    assert join_summary(1) == "Joined 1 worker."
-    assert wait_progress(0, 1).startswith("waiting for 1 worker… 0 of 1 ended")
-    assert stop_progress("terminating", StopReport(5, 0, 3)) == (
-        "terminating 5 workers… 3 of 5 ended"
-    )
-    assert stop_progress("terminating", StopReport(5, 2, 3)) == (
-        "terminating 5 workers… 3 of 5 ended, 2 escalated to SIGKILL"
-    )
-    assert stop_summary(StopReport(5, 2, 5)) == "Terminated 5 workers (2 escalated to SIGKILL)."
-    assert stop_summary(StopReport(1, 0, 1)) == "Terminated 1 worker."

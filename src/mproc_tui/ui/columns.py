@@ -1,0 +1,218 @@
+"""The worker table's columns: one definition each, for worker rows and child rows alike.
+
+A column says what its header reads, how wide it is, what a worker's cell shows,
+what a child process's cell shows, and what the column sorts by. Plain data and
+pure functions, no Textual: a new column is one entry in ``COLUMNS``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, NamedTuple
+
+from rich.cells import cell_len, set_cell_size
+
+from mproc_tui.core.rows import WorkerRow
+from mproc_tui.core.sampler import ChildSample
+from mproc_tui.core.text import (
+    format_bytes,
+    format_duration,
+    format_exit_code,
+    safe_text,
+    sparkline,
+)
+
+STATE_STYLES = {
+    "running": "green",
+    "sleeping": "cyan",
+    "idle": "cyan",
+    "disk-sleep": "yellow",
+    "stopped": "bold black on yellow",
+    "tracing-stop": "bold black on yellow",
+    "zombie": "bold white on red",
+    "dead": "bold white on red",
+    "starting": "dim",
+    "joining": "yellow",
+    "joined": "dim",
+    "exited": "dim",
+    "killed": "bold red",
+}
+FAILED_STYLE = "bold white on red"
+
+
+class Cell(NamedTuple):
+    """What one cell shows: plain text (already made safe) and its style."""
+
+    text: str
+    style: str = ""
+
+
+EMPTY = Cell("")
+
+
+def _blank(child: ChildSample) -> Cell:
+    return EMPTY
+
+
+def _optional(value: object) -> str:
+    return "" if value is None else str(value)
+
+
+def _cpu(percent: float | None) -> Cell:
+    return Cell("" if percent is None else f"{percent:.1f}")
+
+
+def _state(state: str) -> Cell:
+    return Cell(state, STATE_STYLES.get(state, ""))
+
+
+def _child_name(child: ChildSample) -> Cell:
+    """A child process under its worker, indented by how deep it is."""
+    return Cell(f"{'  ' * (child.depth - 1)}└ {safe_text(child.name)}", "italic")
+
+
+def _mean(readings: tuple[float, ...]) -> float | None:
+    return sum(readings) / len(readings) if readings else None
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column: its header, width, a worker's cell, a child's cell, and its sort value.
+
+    ``sort`` returns None for a row with no value: such rows sort last whichever the
+    direction, as htop keeps empty cells at the bottom.
+    """
+
+    key: str
+    label: str
+    width: int | None  # None: as wide as its widest cell (names)
+    cell: Callable[[WorkerRow], Cell]
+    sort: Callable[[WorkerRow], Any]
+    child_cell: Callable[[ChildSample], Cell] = _blank
+    right: bool = False  # numbers line up on the right
+
+
+COLUMNS: tuple[Column, ...] = (
+    Column(
+        "pid",
+        "PID",
+        8,
+        cell=lambda row: Cell(_optional(row.pid)),
+        sort=lambda row: row.pid,
+        child_cell=lambda child: Cell(str(child.pid)),
+        right=True,
+    ),
+    Column(
+        "name",
+        "Name",
+        None,
+        cell=lambda row: Cell(safe_text(row.name)),  # data, never markup
+        sort=lambda row: row.name.casefold(),
+        child_cell=_child_name,
+    ),
+    Column(
+        "daemon",
+        "Daemon",
+        8,
+        cell=lambda row: Cell("yes" if row.daemon else "no"),
+        sort=lambda row: row.daemon,
+    ),
+    Column(
+        "state",
+        "State",
+        10,
+        cell=lambda row: _state(row.state),
+        sort=lambda row: row.state,
+        child_cell=lambda child: _state(child.state),
+    ),
+    Column(
+        "exit",
+        "Exit",
+        11,
+        cell=lambda row: Cell(format_exit_code(row.exit_code), FAILED_STYLE if row.failed else ""),
+        sort=lambda row: row.exit_code,
+    ),
+    Column(
+        "cpu",
+        "CPU %",
+        7,
+        cell=lambda row: _cpu(row.cpu_percent),
+        sort=lambda row: row.cpu_percent,
+        child_cell=lambda child: _cpu(child.cpu_percent),
+        right=True,
+    ),
+    Column(
+        "history",
+        "CPU history",
+        15,
+        cell=lambda row: Cell(sparkline(row.cpu_history), "green"),
+        sort=lambda row: _mean(row.cpu_history),
+    ),
+    Column(
+        "rss",
+        "RSS",
+        8,
+        cell=lambda row: Cell(format_bytes(row.rss)),
+        sort=lambda row: row.rss,
+        child_cell=lambda child: Cell(format_bytes(child.rss)),
+        right=True,
+    ),
+    Column(
+        "threads",
+        "Threads",
+        9,
+        cell=lambda row: Cell(_optional(row.threads)),
+        sort=lambda row: row.threads,
+        right=True,
+    ),
+    Column(
+        "uptime",
+        "Uptime",
+        8,
+        cell=lambda row: Cell(format_duration(row.uptime)),
+        sort=lambda row: row.uptime,
+        right=True,
+    ),
+    Column(
+        "method",
+        "Method",
+        10,
+        cell=lambda row: Cell(row.start_method),
+        sort=lambda row: row.start_method,
+    ),
+    Column(
+        "children",
+        "Children",
+        10,
+        cell=lambda row: Cell(str(len(row.children)) if row.children else ""),
+        sort=lambda row: len(row.children),
+        right=True,
+    ),
+)
+COLUMN_KEYS = tuple(column.key for column in COLUMNS)
+NAME_COLUMN = COLUMN_KEYS.index("name")
+
+
+def column_of(key: str) -> Column:
+    return COLUMNS[COLUMN_KEYS.index(key)]
+
+
+Cells = tuple[Cell, ...]
+
+
+def worker_cells(row: WorkerRow) -> Cells:
+    return tuple(column.cell(row) for column in COLUMNS)
+
+
+def child_cells(child: ChildSample) -> Cells:
+    return tuple(column.child_cell(child) for column in COLUMNS)
+
+
+def fit(text: str, width: int, right: bool) -> tuple[str, str, str]:
+    """(left padding, text, right padding) in exactly ``width`` cells: a long text is
+    cut, a short one padded on the side that keeps numbers aligned."""
+    if cell_len(text) >= width:
+        return "", set_cell_size(text, width), ""
+    padding = " " * (width - cell_len(text))
+    return (padding, text, "") if right else ("", text, padding)

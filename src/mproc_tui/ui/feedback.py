@@ -1,0 +1,34 @@
+"""Toasts: how the UI tells the user something, from the event loop or any thread.
+
+``App.notify`` posts a message, so these are safe from thread workers. Every text
+goes through ``safe_text`` and is never markup: names and messages are data.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from textual.dom import DOMNode
+
+from mproc_tui.core.text import safe_text
+from mproc_tui.core.worker_state import SupervisorError
+
+
+def warn(node: DOMNode, message: str) -> None:
+    """Something the user asked for could not be done."""
+    node.app.notify(safe_text(message), severity="warning", markup=False, timeout=4)
+
+
+def inform(node: DOMNode, message: str) -> None:
+    """Something the user asked for is under way or done."""
+    node.app.notify(safe_text(message), markup=False, timeout=3)
+
+
+@contextmanager
+def reporting_errors(node: DOMNode) -> Iterator[None]:
+    """A ``SupervisorError`` (a user's request that cannot be done) becomes a warning."""
+    try:
+        yield
+    except SupervisorError as error:
+        warn(node, str(error))

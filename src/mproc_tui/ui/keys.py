@@ -1,0 +1,95 @@
+"""Keys by area: who owns them, how the main screen reaches them, how help names them.
+
+Textual looks for a key's binding in the focused widget, then its ancestors, the
+screen and the app: a part's own ``BINDINGS`` answer only while the focus is inside
+it. mproc-tui's keys work from anywhere on the main screen (``/`` searches the logs
+while the table has the focus), so a part declares those keys apart, as its
+``SCREEN_KEYS`` (its ``BINDINGS`` keep the keys that only make sense with the focus
+in it, such as arrows), and the screen binds a copy of each (``lend``) that runs
+the part's own action. The part's declaration stays the one definition: the footer,
+the help screen and the command palette all read it, under the part's
+``BINDING_GROUP_TITLE``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+
+from textual.binding import Binding
+
+# The app's own keys; first on the main screen, so the footer never drops them.
+APP_KEYS = [
+    Binding("question_mark", "help", "Help", key_display="?", tooltip="Show every key"),
+    Binding("q", "request_quit", "Quit", tooltip="Quit (asks about running workers)"),
+    Binding("ctrl+q", "request_quit", "Quit", show=False, priority=True, tooltip="Quit"),
+]
+PALETTE_KEY = Binding(
+    "ctrl+p",
+    "command_palette",
+    "Palette",
+    tooltip="The command palette: every action by name, and themes",
+)
+
+KEY_NAMES = {
+    "question_mark": "?",
+    "ctrl+q": "Ctrl+Q",
+    "ctrl+p": "Ctrl+P",
+    "escape": "Esc",
+    "slash": "/",
+    "f3": "F3",
+    "shift+f3": "Shift+F3",
+    "f15": "",  # what xterm-style terminals send for Shift+F3: same key, not another
+    "end": "End",
+    "home": "Home",
+    "pageup": "Page Up",
+    "up": "↑",
+    "down": "↓",
+    "enter": "Enter",
+    "shift+enter": "Shift+Enter",
+    "less_than_sign": "<",
+    "greater_than_sign": ">",
+    "equals_sign": "",  # the same key as + without Shift
+}
+
+
+def lend(part_id: str, bindings: Iterable[Binding]) -> list[Binding]:
+    """Copies of a part's keys for its screen: each runs the part's action (``run_in``)."""
+    return [replace(binding, action=lent_action(part_id, binding.action)) for binding in bindings]
+
+
+def lent_action(part_id: str, action: str) -> str:
+    """The screen's action that runs ``action`` on a part: ``""`` the screen, ``app`` the app."""
+    if not part_id:
+        return action
+    if part_id == "app":
+        return f"app.{action}"
+    return f"run_in({part_id!r}, {action!r})"
+
+
+@dataclass(frozen=True)
+class KeyArea:
+    """A group of keys under one title, and the part of the screen their actions run on."""
+
+    title: str  # "Workers", "Table", "Logs", "App"
+    part_id: str  # a widget's id on the screen; "" the screen itself; "app" the app
+    bindings: Sequence[Binding]
+
+    def palette_title(self, binding: Binding) -> str:
+        """``Logs: Search`` for the command palette: the area, then what the key does."""
+        if self.title == "App":
+            return describe(binding)
+        return f"{self.title}: {describe(binding)}"
+
+
+def describe(binding: Binding) -> str:
+    """What the key does, as help and the palette say it: its tooltip."""
+    return binding.tooltip or binding.description
+
+
+def key_text(binding: Binding) -> str:
+    """How the key is written for people: ``Shift+F3``, ``+``."""
+    if binding.key_display:
+        return binding.key_display
+    names = [KEY_NAMES.get(part.strip(), part.strip()) for part in binding.key.split(",")]
+    return ", ".join(name for name in names if name)

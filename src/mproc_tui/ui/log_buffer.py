@@ -1,0 +1,318 @@
+"""What the log pane holds and shows: plain data and pure functions, no Textual.
+
+The pane draws from a ``LogBuffer`` and keeps only what is about the screen (scrolling,
+following, drawing); so the rules for lines (bounds, filters, line numbers, the cursor,
+search and wrapping) are tested without a terminal.
+"""
+
+from __future__ import annotations
+
+import logging
+from bisect import bisect_right
+from collections import deque
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import NamedTuple
+
+from rich.cells import cell_len
+
+from mproc_tui.core.records import LogEntry
+from mproc_tui.core.text import (
+    LOG_PREFIX_WIDTH,
+    display_line_count,
+    format_log_lines,
+    safe_text,
+)
+
+# Records are kept as plain tuples (see LogBuffer): their fields by position.
+_WORKER_ID = LogEntry._fields.index("worker_id")
+_LEVEL = LogEntry._fields.index("level")
+_CAPTURED_STREAMS = ("stdout", "stderr")  # their lines add " [stdout]" to the name
+
+Record = tuple[object, ...]
+Line = tuple[Record, int]  # a record and which of its display lines this is
+
+
+@dataclass(frozen=True)
+class LogFilter:
+    """Which lines the pane shows: a minimum level and, optionally, one worker."""
+
+    min_level: int = 0
+    worker_id: int | None = None
+    worker_name: str = ""
+
+    @property
+    def active(self) -> bool:
+        return self.min_level > logging.DEBUG or self.worker_id is not None
+
+    def keeps(self, record: Record) -> bool:
+        level = record[_LEVEL]
+        return (not isinstance(level, int) or level >= self.min_level) and (
+            self.worker_id is None or record[_WORKER_ID] == self.worker_id
+        )
+
+    def describe(self) -> list[str]:
+        shown = []
+        if self.min_level > logging.DEBUG:
+            shown.append(f"level ≥ {logging.getLevelName(self.min_level)}")
+        if self.worker_id is not None:
+            shown.append(f"{safe_text(self.worker_name)} only")
+        return shown
+
+
+def line_text(record: Record, part: int) -> str:
+    """Display line ``part`` of a record, formatted (only for lines that are drawn)."""
+    lines = format_log_lines(LogEntry._make(record))
+    return lines[part] if part < len(lines) else ""  # a malformed record has one line
+
+
+def first_line_cells(entry: LogEntry) -> int:
+    """Cells of a one-line record's line; the common case without formatting it.
+
+    Printable ASCII is one cell a character and passes ``safe_text`` unchanged, so
+    the width is a sum of lengths: wrapping stays cheap under a flood (formatting
+    every record would cost 4-5 us each, a fifth of a second per 50,000).
+    """
+    message, name = entry.message, entry.process_name
+    try:
+        if (
+            message.isascii()
+            and message.isprintable()
+            and name.isascii()
+            and name.isprintable()
+            and entry.level_name.isascii()
+            and entry.logger_name not in _CAPTURED_STREAMS
+        ):
+            return LOG_PREFIX_WIDTH + len(name) + 2 + len(message)
+    except AttributeError:  # not text: format_log_lines makes it readable
+        pass
+    return cell_len(format_log_lines(entry)[0])
+
+
+class WrapLayout:
+    """Where each shown line starts when long lines wrap, as absolute row numbers.
+
+    Kept beside the buffer's lines (same length, same maxlen), so dropping the oldest
+    line drops its start too and a row maps to its line by bisection, without
+    walking 10,000 lines on every frame. Continuation rows are indented under the
+    message, as the traceback's own lines are.
+    """
+
+    def __init__(self, width: int, max_lines: int) -> None:
+        self.width = width
+        self.indent = LOG_PREFIX_WIDTH if width > LOG_PREFIX_WIDTH + 8 else 0
+        self.starts: deque[int] = deque(maxlen=max_lines)
+        self.total = 0
+
+    def rows_for(self, cells: int) -> int:
+        """Rows a line of ``cells`` cells takes: the first holds ``width``, the rest less."""
+        if cells <= self.width:
+            return 1
+        rest = self.width - self.indent
+        return 1 + -(-(cells - self.width) // rest)
+
+    def append(self, cells: int) -> None:
+        self.starts.append(self.total)
+        self.total += self.rows_for(cells)
+
+    @property
+    def first(self) -> int:
+        return self.starts[0] if self.starts else self.total
+
+    @property
+    def height(self) -> int:
+        return self.total - self.first
+
+    def row_of(self, index: int) -> int:
+        """The first row of shown line ``index``."""
+        return self.starts[index] - self.first
+
+    def locate(self, row: int) -> tuple[int, int]:
+        """The shown line at ``row`` and which of its rows it is."""
+        absolute = self.first + row
+        index = bisect_right(self.starts, absolute) - 1
+        return index, absolute - self.starts[index]
+
+    def span(self, chunk: int) -> tuple[int, int]:
+        """The cells of a line that row ``chunk`` shows."""
+        if chunk == 0:
+            return 0, self.width
+        rest = self.width - self.indent
+        start = self.width + (chunk - 1) * rest
+        return start, start + rest
+
+
+class Growth(NamedTuple):
+    """What ``LogBuffer.add`` did to the shown lines."""
+
+    lines: int  # shown lines added
+    dropped_rows: int  # rows that fell off the front to make room
+
+
+class LogBuffer:
+    """The newest ``max_lines`` display lines of every record, and the filtered view of them.
+
+    Guarantees: a shown line keeps its number (``number``) for as long as it is shown,
+    so what was drawn of it and the chosen line (``cursor``) stay with it while older
+    lines drop off the front; a record's lines are formatted only when asked for.
+    Records are stored as plain tuples, not ``LogEntry``: CPython's GC stops tracking
+    an exact tuple of plain values, never a tuple subclass, and 10,000 tracked records
+    made full collections frequent and long (worst event-loop lag 300 ms in a flood).
+    """
+
+    def __init__(self, max_lines: int) -> None:
+        self.max_lines = max_lines
+        self._all: deque[Line] = deque(maxlen=max_lines)
+        self._lines = self._all  # what is shown: all lines, or those the filter keeps
+        self._appended = 0  # lines ever shown since the view was made
+        self.filter = LogFilter()
+        self.cursor: int | None = None  # the chosen line: by search, click or arrows
+        self.width = 0  # the widest shown line's message and name, in cells (roughly)
+        self.wrap: WrapLayout | None = None  # None: long lines run off to the right
+
+    def __len__(self) -> int:
+        return len(self._lines)
+
+    @property
+    def full(self) -> bool:
+        """The oldest lines drop off as new ones arrive."""
+        return len(self._all) == self.max_lines
+
+    def line(self, index: int) -> Line:
+        return self._lines[index]
+
+    def text(self, index: int) -> str:
+        return line_text(*self._lines[index])
+
+    def texts(self) -> list[str]:
+        """Every shown line as text (formats them all: for tests and export, not drawing)."""
+        return [line_text(record, part) for record, part in self._lines]
+
+    def entry(self, index: int) -> LogEntry:
+        return LogEntry._make(self._lines[index][0])
+
+    def shown_entries(self) -> list[LogEntry]:
+        """The records shown now (after the filter), oldest first."""
+        return [LogEntry._make(record) for record, part in self._lines if part == 0]
+
+    def number(self, index: int) -> int:
+        """Shown line ``index``'s number, which stays the same while the line is shown."""
+        return self._appended - len(self._lines) + index
+
+    # -- changing -----------------------------------------------------------------------------
+
+    def add(self, entries: Iterable[LogEntry]) -> Growth:
+        """Append records; the oldest lines drop off, and the cursor moves up with its line."""
+        lines, everything, keep, wrap = self._lines, self._all, self.filter.keeps, self.wrap
+        shown_before = len(lines)
+        first_row_before = self.first_row
+        filtered = lines is not everything
+        width = self.width
+        added = 0
+        keep_everything, keep_shown = everything.append, lines.append
+        for entry in entries:
+            message = entry.message
+            if not entry.traceback and "\n" not in message:
+                # One line: the common case, kept lean (it runs for every record of a flood).
+                record = tuple(entry)
+                item = (record, 0)
+                keep_everything(item)
+                if filtered:
+                    if not keep(record):
+                        continue
+                    keep_shown(item)
+                size = len(message) + len(entry.process_name)
+                if size > width:
+                    width = size
+                if wrap is not None:
+                    wrap.append(first_line_cells(entry))
+                added += 1
+                continue
+            count = display_line_count(entry)
+            record = tuple(entry)
+            items = [(record, part) for part in range(count)]
+            everything.extend(items)
+            if filtered:
+                if not keep(record):
+                    continue
+                lines.extend(items)
+            texts = format_log_lines(entry)
+            width = max(width, max(len(text) for text in texts) - LOG_PREFIX_WIDTH)
+            if wrap is not None:
+                for text in texts[:count]:
+                    wrap.append(cell_len(text))
+                for _ in range(count - len(texts)):  # a malformed record: blank lines
+                    wrap.append(0)
+            added += count
+        if not added:
+            return Growth(0, 0)
+        if self.cursor is not None:  # lines that fell off the front move the cursor up
+            self.cursor -= shown_before + added - len(lines)
+            if self.cursor < 0:
+                self.cursor = None
+        self._appended += added
+        self.width = width
+        return Growth(added, self.first_row - first_row_before)
+
+    def set_filter(self, log_filter: LogFilter) -> None:
+        """Show only the lines the filter keeps (all of them: ``LogFilter()``)."""
+        self.filter = log_filter
+        if log_filter.active:
+            self._lines = deque(
+                (item for item in self._all if log_filter.keeps(item[0])), maxlen=self.max_lines
+            )
+        else:
+            self._lines = self._all
+        self._appended = len(self._lines)
+        self.cursor = None
+        if self.wrap is not None:
+            self.set_wrap(self.wrap.width)
+
+    def set_wrap(self, width: int | None) -> None:
+        """Wrap every shown line to ``width`` cells, or (None) let long lines run on."""
+        if width is None:
+            self.wrap = None
+            return
+        layout = WrapLayout(width, self.max_lines)
+        texts: list[str] = []
+        for record, part in self._lines:
+            if part == 0 or part >= len(texts):  # a record's lines are formatted once
+                texts = format_log_lines(LogEntry._make(record))
+            layout.append(cell_len(texts[part]) if part < len(texts) else 0)
+        self.wrap = layout
+
+    def find(self, term: str, start: int, forward: bool = True) -> int | None:
+        """The next (or previous) line after ``start`` containing ``term`` in any case;
+        the search wraps around. Moves the cursor there."""
+        folded = term.casefold()
+        total = len(self._lines)
+        if not folded or not total:
+            return None
+        step = 1 if forward else -1
+        for offset in range(1, total + 1):
+            index = (start + step * offset) % total
+            if folded in line_text(*self._lines[index]).casefold():
+                self.cursor = index
+                return index
+        return None
+
+    # -- rows: lines as the screen shows them, one or more rows each when wrapping ----------
+
+    @property
+    def first_row(self) -> int:
+        """The absolute number of the first shown row: grows as old lines drop off."""
+        if self.wrap is not None:
+            return self.wrap.first
+        return self._appended - len(self._lines)
+
+    @property
+    def row_count(self) -> int:
+        return len(self._lines) if self.wrap is None else self.wrap.height
+
+    def row_of(self, index: int) -> int:
+        """The first row of shown line ``index``."""
+        return index if self.wrap is None else self.wrap.row_of(index)
+
+    def line_at(self, row: int) -> tuple[int, int]:
+        """The shown line at ``row``, and which of its rows that is."""
+        return (row, 0) if self.wrap is None else self.wrap.locate(row)

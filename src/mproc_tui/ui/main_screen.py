@@ -1,0 +1,313 @@
+"""The main screen: the worker table above the log view, and the keys that steer workers.
+
+Worker keys act on the table's selection through the supervisor; whatever they
+change, the supervisor reports (``on_change``) and the app samples again, so no
+key asks for a refresh of its own. Blocking calls run on thread workers.
+"""
+
+from __future__ import annotations
+
+import signal
+from typing import Any, ClassVar
+
+from textual import on, work
+from textual.app import App, ComposeResult
+from textual.binding import Binding, BindingType
+from textual.reactive import var
+from textual.screen import Screen
+from textual.widget import Widget
+from textual.widgets import Header, Static
+
+from mproc_tui.core.rows import WorkerRow
+from mproc_tui.core.supervisor import Supervisor
+from mproc_tui.core.target_check import check_target
+from mproc_tui.core.text import plural
+from mproc_tui.core.worker_plan import WorkerPlan
+from mproc_tui.core.worker_state import Lifecycle, WorkerSpec
+from mproc_tui.ui.feedback import inform, reporting_errors, warn
+from mproc_tui.ui.keys import APP_KEYS, PALETTE_KEY, KeyArea, lend
+from mproc_tui.ui.operation_progress import OperationProgress
+from mproc_tui.ui.options import AppOptions
+from mproc_tui.ui.screens.children_screen import ChildrenChoice, ChildrenScreen
+from mproc_tui.ui.screens.signal_screen import SignalChoice, SignalScreen
+from mproc_tui.ui.screens.spawn_screen import SpawnScreen
+from mproc_tui.ui.widgets.key_footer import KeyFooter
+from mproc_tui.ui.widgets.log_view import LogView
+from mproc_tui.ui.widgets.worker_table import WorkerTable
+from mproc_tui.ui.wording import (
+    join_progress,
+    join_summary,
+    signal_sent,
+    stop_progress,
+    stop_summary,
+    table_summary,
+)
+
+
+class MainScreen(Screen[None]):
+    """Workers above, their logs below; every key of the app works from anywhere on it."""
+
+    BINDING_GROUP_TITLE = "Workers"
+    WORKER_KEYS: ClassVar[list[Binding]] = [
+        Binding("n", "spawn", "Spawn", tooltip="Spawn a worker (the built-in sleeper)"),
+        Binding("d", "spawn_daemon", "Daemon", show=False, tooltip="Spawn a daemon worker"),
+        Binding("N", "spawn_dialog", "Form", tooltip="Spawn workers of your choice (a form)"),
+        Binding("k", "terminate", "Term", tooltip="Terminate the selected worker (SIGTERM)"),
+        Binding("K", "kill", "Kill", tooltip="Kill the selected worker (SIGKILL)"),
+        Binding(
+            "T",
+            "stop_all",
+            "Stop all",
+            show=False,
+            tooltip="Stop all — SIGTERM every worker, SIGKILL after --grace",
+        ),
+        Binding("j", "join", "Join", tooltip="Join the selected worker (waits off the UI)"),
+        Binding("J", "join_all", "Join all", show=False, tooltip="Join every worker"),
+        Binding("s", "signal", "Signal", tooltip="Send any signal to the selected worker"),
+        Binding(
+            "r", "restart", "Restart", tooltip="Restart the selected worker: stop it, start anew"
+        ),
+        Binding("c", "clear_finished", "Clear", tooltip="Clear finished workers from the table"),
+    ]
+    # Every key by area, as help and the command palette list them.
+    KEY_AREAS: ClassVar[tuple[KeyArea, ...]] = (
+        KeyArea("Workers", "", WORKER_KEYS),
+        KeyArea(WorkerTable.BINDING_GROUP_TITLE, "workers", WorkerTable.SCREEN_KEYS),
+        KeyArea(LogView.BINDING_GROUP_TITLE, "log-view", LogView.SCREEN_KEYS),
+        KeyArea("App", "app", [*APP_KEYS, PALETTE_KEY]),
+    )
+    BINDINGS: ClassVar[list[BindingType]] = [
+        *lend("app", [binding for binding in APP_KEYS if binding.show]),  # first in the footer
+        *WORKER_KEYS,
+        *lend("workers", WorkerTable.SCREEN_KEYS),
+        *lend("log-view", LogView.SCREEN_KEYS),
+    ]
+
+    DEFAULT_CSS = """
+    MainScreen {
+        layout: vertical;
+    }
+    MainScreen > WorkerTable {
+        height: 2fr;
+        min-height: 6;
+        border: round $primary;
+        border-title-color: $text;
+    }
+    MainScreen > WorkerTable:focus {
+        border: round $accent;
+    }
+    MainScreen > #empty-hint {
+        height: 1;
+        padding: 0 1;
+        color: $text-muted;
+    }
+    """
+
+    selected_worker: var[tuple[int, str] | None] = var(None)  # (id, name), for the log view
+
+    def __init__(self, supervisor: Supervisor, options: AppOptions) -> None:
+        super().__init__()
+        self.supervisor = supervisor
+        self.options = options
+        self._joins_watched: set[int] = set()
+        # Made here and held, never queried: the app hands records and rows to them
+        # from its first moment, before this screen is mounted, and while dialogs show.
+        self.worker_table = WorkerTable(id="workers")
+        self.worker_table.border_title = "Workers"
+        self.empty_hint = Static(
+            "No workers yet. Press n to spawn a worker, d for a daemon worker, ? for every key.",
+            id="empty-hint",
+        )
+        self.log_view = LogView(options.max_log_lines, id="log-view")
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield self.worker_table
+        yield self.empty_hint
+        yield self.log_view.data_bind(MainScreen.selected_worker)
+        yield KeyFooter()
+
+    def part(self, part_id: str) -> Widget | App[Any]:
+        """Where a key area's actions run: a widget by id, the screen (""), or the app."""
+        if not part_id:
+            return self
+        return self.app if part_id == "app" else self.query_one(f"#{part_id}")
+
+    async def action_run_in(self, part_id: str, action: str) -> None:
+        """A key lent by a part of the screen (``ui/keys.py``): run the part's action."""
+        await self.part(part_id).run_action(action)
+
+    def show_rows(self, rows: list[WorkerRow]) -> None:
+        self.worker_table.show_rows(rows)
+        self.worker_table.border_title = f"Workers — {table_summary(rows)}"
+        self.empty_hint.display = not rows
+
+    def apply_split(self, table_share: int) -> None:
+        """The table's share of the height, in tenths; the log view takes the rest."""
+        self.worker_table.styles.height = f"{table_share}fr"
+        self.log_view.styles.height = f"{10 - table_share}fr"
+
+    @on(WorkerTable.SelectionChanged)
+    def _selection_changed(self, message: WorkerTable.SelectionChanged) -> None:
+        row = None if message.worker_id is None else self.worker_table.row_of(message.worker_id)
+        self.selected_worker = None if row is None else (row.worker_id, row.name)
+
+    def _selected(self) -> int | None:
+        worker_id = self.worker_table.selected_worker_id
+        if worker_id is None:
+            warn(self, "No worker selected.")
+        return worker_id
+
+    # -- spawning -------------------------------------------------------------------------
+
+    def action_spawn(self) -> None:
+        self.spawn_workers([WorkerSpec(args=(self.options.sleep,))])
+
+    def action_spawn_daemon(self) -> None:
+        self.spawn_workers([WorkerSpec(args=(self.options.sleep,), daemon=True)])
+
+    @work(thread=True, group="spawn")
+    def spawn_workers(self, specs: list[WorkerSpec]) -> None:
+        """Spawns in order (the demo's names depend on it), off the event loop."""
+        with reporting_errors(self):
+            for spec in specs:
+                self.supervisor.spawn(spec)
+
+    def action_spawn_dialog(self) -> None:
+        self.app.push_screen(
+            SpawnScreen(self.supervisor.start_method, check_target), self._spawn_chosen
+        )
+
+    def _spawn_chosen(self, plan: WorkerPlan | None) -> None:
+        if plan is not None:
+            self.spawn_workers([plan.spec] * plan.count)
+
+    def action_restart(self) -> None:
+        worker_id = self._selected()
+        if worker_id is not None:
+            self.restart_worker(worker_id)
+
+    @work(thread=True, group="spawn")
+    def restart_worker(self, worker_id: int) -> None:
+        """Like process-compose: a running worker is stopped first, then started anew."""
+        with reporting_errors(self), OperationProgress(self.app) as progress:
+            self.supervisor.restart(
+                worker_id,
+                self.options.grace,
+                lambda so_far: progress.show(stop_progress("restarting", so_far)),
+            )
+
+    # -- signalling and stopping ----------------------------------------------------------
+
+    def action_signal(self) -> None:
+        worker_id = self._selected()
+        if worker_id is None:
+            return
+        name = self.supervisor.status(worker_id).name
+
+        def send(choice: SignalChoice | None) -> None:
+            if choice is None:
+                return
+            number, with_children = choice.signal_number, choice.with_children
+            with reporting_errors(self):
+                count = self.supervisor.send_signal(worker_id, number, with_children)
+                inform(self, signal_sent(number, name, count, with_children))
+
+        self.app.push_screen(SignalScreen(name), send)
+
+    def action_terminate(self) -> None:
+        self._stop_selected(signal.SIGTERM, "Terminate")
+
+    def action_kill(self) -> None:
+        self._stop_selected(signal.SIGKILL, "Kill")
+
+    def _stop_selected(self, signal_number: int, action: str) -> None:
+        """k/K: a child row's process alone; a worker with children asks about them."""
+        worker_id = self._selected()
+        if worker_id is None:
+            return
+        child_pid = self.worker_table.selected_child_pid
+        row = self.worker_table.row_of(worker_id)
+        if child_pid is not None:
+            with reporting_errors(self):
+                self.supervisor.signal_descendant(worker_id, child_pid, signal_number)
+        elif row is None or not row.children or row.exit_code is not None:
+            with reporting_errors(self):
+                self.supervisor.send_signal(worker_id, signal_number)
+        else:
+
+            def chosen(choice: ChildrenChoice | None) -> None:
+                if choice is not None:
+                    with reporting_errors(self):
+                        children = choice == "with-children"
+                        self.supervisor.send_signal(worker_id, signal_number, children)
+
+            self.app.push_screen(ChildrenScreen(action, row.name, row.children), chosen)
+
+    def action_stop_all(self) -> None:
+        worker_ids = self.supervisor.live_worker_ids()
+        if worker_ids:
+            self.stop_workers(worker_ids)
+        else:
+            warn(self, "No running workers to stop.")
+
+    @work(thread=True, group="stop")
+    def stop_workers(self, worker_ids: list[int]) -> None:
+        """SIGTERM, then SIGKILL after --grace; the header counts them as they end."""
+        with OperationProgress(self.app) as progress:
+            outcome = self.supervisor.stop(
+                worker_ids,
+                self.options.grace,
+                lambda so_far: progress.show(stop_progress("terminating", so_far)),
+            )
+            if outcome.signalled:  # else they all ended on their own meanwhile
+                progress.summary = stop_summary(outcome)
+
+    # -- joining and clearing -------------------------------------------------------------
+
+    def action_join(self) -> None:
+        worker_id = self._selected()
+        if worker_id is not None:
+            self._join([worker_id])
+
+    def action_join_all(self) -> None:
+        worker_ids = [
+            status.worker_id
+            for status in self.supervisor.poll()
+            if status.lifecycle is not Lifecycle.JOINED
+        ]
+        if worker_ids:
+            self._join(worker_ids)
+        else:
+            warn(self, "No workers to join.")
+
+    def _join(self, worker_ids: list[int]) -> None:
+        """Request the joins; the supervisor's reaper completes them off the event loop."""
+        accepted = []
+        for worker_id in worker_ids:
+            with reporting_errors(self):
+                self.supervisor.begin_join(worker_id)
+                if worker_id not in self._joins_watched:  # j twice: one count in the header
+                    accepted.append(worker_id)
+        if accepted:
+            self._joins_watched.update(accepted)
+            self.watch_joins(accepted)
+
+    @work(thread=True, group="join")
+    def watch_joins(self, worker_ids: list[int]) -> None:
+        """A join can take as long as the worker likes: count them in the header."""
+        total = len(worker_ids)
+        try:
+            with OperationProgress(self.app) as progress:
+                if self.supervisor.join_many(
+                    worker_ids,
+                    on_progress=lambda ended: progress.show(join_progress(ended, total)),
+                ):
+                    progress.summary = join_summary(total)
+        finally:
+            self._joins_watched.difference_update(worker_ids)  # a set: safe from a thread
+
+    def action_clear_finished(self) -> None:
+        removed = self.supervisor.clear_finished()
+        if removed:
+            inform(self, f"Cleared {plural(len(removed), 'finished worker')}.")

@@ -1,0 +1,19 @@
+"""The Textual names mproc-tui uses that Textual does not export, in one place, and why.
+
+- ``FooterKey``: the footer's key widget. ``KeyFooter`` hides the keys that do not
+  fit whole, which means reading each key's text and display (Textual's Footer has
+  no public hook for it).
+- ``HeaderIcon``: the header's ⭘ icon; the tests click it to open the command
+  palette as a user would.
+
+A Textual upgrade that renames or reshapes them fails ``tests/app/test_footer.py``
+and ``tests/app/test_every_action.py`` first. (psutil's one private name,
+``_ppid_map``, is named with its reason and fallback in ``core/sampler.py``.)
+"""
+
+from __future__ import annotations
+
+from textual.widgets._footer import FooterKey
+from textual.widgets._header import HeaderIcon
+
+__all__ = ["FooterKey", "HeaderIcon"]

@@ -1,0 +1,98 @@
+"""What the header, titles and toasts say: every sentence the UI builds from numbers.
+
+Pure functions of plain data, tested without a terminal. Joins wait for workers that
+may take minutes; a stop may wait out a grace period and then escalate: without a
+word on screen either looks like a hang.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from mproc_tui.core.rows import WorkerRow
+from mproc_tui.core.text import plural, safe_text, signal_name
+from mproc_tui.core.worker_state import StopReport
+
+
+def join_progress(ended: int, total: int) -> str:
+    """While joining: ``joining 12 workers… 5 of 12 ended``."""
+    return f"joining {plural(total, 'worker')}… {ended} of {total} ended"
+
+
+def join_summary(total: int) -> str:
+    """When the join is over: ``Joined 12 workers.``"""
+    return f"Joined {plural(total, 'worker')}."
+
+
+def wait_progress(ended: int, total: int) -> str:
+    """While quitting with "wait": ``waiting for 3 workers… 1 of 3 ended``."""
+    return f"waiting for {plural(total, 'worker')}… {ended} of {total} ended"
+
+
+def stop_progress(verb: str, report: StopReport) -> str:
+    """While stopping: ``terminating 5 workers… 3 of 5 ended, 2 escalated to SIGKILL``."""
+    text = (
+        f"{verb} {plural(report.signalled, 'worker')}… {report.ended} of {report.signalled} ended"
+    )
+    if report.escalated:
+        text += f", {report.escalated} escalated to SIGKILL"
+    return text
+
+
+def stop_summary(report: StopReport) -> str:
+    """When a stop is over: ``Terminated 5 workers (2 escalated to SIGKILL).``"""
+    text = f"Terminated {plural(report.signalled, 'worker')}"
+    if report.escalated:
+        text += f" ({report.escalated} escalated to SIGKILL)"
+    return text + "."
+
+
+def app_title(workers: int, start_method: str) -> str:
+    """The window's title: ``mproc-tui — 3 workers · forkserver``."""
+    return f"mproc-tui — {plural(workers, 'worker')} · {start_method}"
+
+
+def table_summary(rows: Iterable[WorkerRow]) -> str:
+    """``3 running · 1 exited · 1 failed``: the table's title.
+
+    Workers ended on purpose (``k``, ``K``, ``T``, a restart, quitting) are counted
+    apart, as terminated: their signal exit codes are not failures.
+    """
+    running = exited = failed = terminated = 0
+    for row in rows:
+        if row.exit_code is None:
+            running += 1
+        elif row.failed and row.stop_requested:
+            terminated += 1
+        elif row.failed:
+            failed += 1
+        else:
+            exited += 1
+    summary = f"{running} running · {exited} exited · {failed} failed"
+    return summary + (f" · {terminated} terminated" if terminated else "")
+
+
+def failure(row: WorkerRow) -> str:
+    """A failed worker's toast: ``X was killed by SIGKILL (exit code -9)``."""
+    name = safe_text(row.name)
+    code = row.exit_code or 0
+    if code < 0:
+        return f"{name} was killed by {signal_name(-code)} (exit code {code})"
+    return f"{name} exited with code {code}"
+
+
+def quit_wait_progress(ended: int, total: int) -> str:
+    """While quitting waits: ``waiting for 3 workers… 1 of 3 ended · q again terminates them``."""
+    them = "them" if total > 1 else "it"
+    return f"{wait_progress(ended, total)} · q again terminates {them}"
+
+
+def waiting_to_quit(total: int) -> str:
+    return f"Waiting for {plural(total, 'worker')} to finish… press q again to terminate instead."
+
+
+def signal_sent(signal_number: int, name: str, count: int, with_children: bool) -> str:
+    """``Sent STOP to Process-2 and 2 children``."""
+    others = count - 1
+    also = f" and {others} {'child' if others == 1 else 'children'}" if with_children else ""
+    return f"Sent {signal_name(signal_number)} to {name}{also}"
