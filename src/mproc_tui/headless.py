@@ -19,7 +19,7 @@ from mproc_tui.core.records import LogEntry
 from mproc_tui.core.supervisor import Supervisor
 from mproc_tui.core.text import format_log_lines
 from mproc_tui.core.worker_plan import WorkerPlan
-from mproc_tui.core.worker_state import SupervisorError
+from mproc_tui.core.workers import SupervisorError
 
 LogSink = Callable[[list[LogEntry]], None]
 

@@ -374,3 +374,31 @@ async def test_level_names_and_odd_fields_are_shown_safely() -> None:
         assert relayed.startswith("??:??:??.???")
         await pilot.pause(0.2)
         assert app.is_running
+
+
+async def test_a_level_key_pressed_again_returns_to_the_newest_line() -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        pane = start_flood(app, count=300)
+        await wait_for(pilot, lambda: pane.line_count == 300, "300 lines")
+        await pilot.press("3")  # WARNING and above: none of the flood's INFO lines
+        await pilot.press("1")  # everything again, following
+        await wait_for(pilot, lambda: pane.line_count == 300 and pane.following, "all lines")
+        pane.action_scroll_home()
+        await wait_for(pilot, lambda: not pane.following, "the reader scrolled up")
+        await pilot.press("1")  # the same filter again: applied anew, as before the split
+        await wait_for(pilot, lambda: pane.following and pane.is_vertical_scroll_end, "the end")
+
+
+async def test_l_right_after_an_arrow_filters_by_the_newly_selected_worker() -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        app.main_screen.spawn_workers(
+            [WorkerSpec(args=(60,), name="first"), WorkerSpec(args=(60,), name="second")]
+        )
+        await wait_rows(pilot, app, 2)
+        await pilot.press("down", "l")  # in one go: no time for a message in between
+        view = app.main_screen.log_view
+        await wait_for(pilot, lambda: view.log_filter.worker_id is not None, "a worker filter")
+        assert view.log_filter.worker_name == "second"
+        assert "second only" in str(view.pane.border_title)

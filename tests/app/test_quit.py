@@ -124,3 +124,16 @@ async def test_ctrl_q_does_not_stack_a_second_quit_dialog() -> None:
         assert sum(isinstance(screen, QuitScreen) for screen in app.screen_stack) == 1
         await pilot.press("escape")
         await wait_for(pilot, lambda: not isinstance(app.screen, QuitScreen), "dialog to close")
+
+
+async def test_q_the_moment_wait_is_chosen_still_terminates() -> None:
+    """The wait is chosen on the event loop: a q right after w is never lost."""
+    app = make_app(sleep=60, grace=0.5)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("n")
+        rows = await wait_rows(pilot, app, 1)
+        await open_quit_dialog(pilot, app)
+        await pilot.press("w", "q")
+        await wait_for(pilot, lambda: not app.is_running, "the app to exit")
+    assert gone(int(rows[0]["pid"]))
+    assert app.supervisor.poll()[0].exit_code == -15

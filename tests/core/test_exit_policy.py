@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from dataclasses import replace
 
-from mproc_tui.core.exit_policy import ExitPolicy, ExitStage
+from mproc_tui.core.exit_policy import ExitPolicy, ExitReport, ExitStage
 from mproc_tui.core.supervisor import Supervisor
-from mproc_tui.core.worker_state import StopReport, WorkerSpec
+from mproc_tui.core.workers import Lifecycle, StopReport, WorkerSpec
 from tests.conftest import Collector, wait_until
 
 MakeSupervisor = Callable[..., Supervisor]
@@ -55,9 +56,9 @@ def test_waiting_joins_workers_that_end_by_themselves(
     policy.begin()
     policy.end_daemons()
     counts: list[tuple[int, ...]] = []
-    report = policy.end_others(
-        wait=True, on_wait=lambda ended, total: counts.append((ended, total))
-    )
+    policy.choose(wait=True)
+    assert policy.stage is ExitStage.WAITING
+    report = policy.end_others(on_wait=lambda ended, total: counts.append((ended, total)))
     assert report.waited == 2
     assert report.terminated.signalled == 0
     assert policy.stage is ExitStage.DONE
@@ -75,16 +76,32 @@ def test_terminate_instead_cuts_a_wait_short(make_supervisor: MakeSupervisor) ->
     assert not policy.terminate_instead()  # nothing to cut short yet
     policy.begin()
     policy.end_daemons()
-    reports: list[object] = []
-    waiting = threading.Thread(target=lambda: reports.append(policy.end_others(wait=True)))
+    policy.choose(wait=True)
+    reports: list[ExitReport] = []
+    waiting = threading.Thread(target=lambda: reports.append(policy.end_others()))
     waiting.start()
-    wait_until(lambda: policy.stage is ExitStage.WAITING, 10, "the wait")
+    wait_until(lambda: supervisor.status(worker).lifecycle is Lifecycle.JOINING, 10, "the join")
     assert policy.terminate_instead()
     waiting.join(timeout=15)
     assert not waiting.is_alive()
     assert supervisor.status(worker).exit_code == -15
     assert policy.stage is ExitStage.DONE
-    assert reports and reports[0].terminated.signalled == 1  # type: ignore[attr-defined]
+    assert reports[0].terminated.signalled == 1
+
+
+def test_q_again_before_the_wait_has_begun_still_terminates(
+    make_supervisor: MakeSupervisor,
+) -> None:
+    supervisor = make_supervisor()
+    worker = supervisor.spawn(WorkerSpec(args=(60,)))
+    policy = ExitPolicy(supervisor, grace=1.0)
+    policy.begin()
+    policy.end_daemons()
+    policy.choose(wait=True)  # on the event loop, the moment the dialog is answered
+    assert policy.terminate_instead()  # q again before the thread starts waiting
+    report = policy.end_others()
+    assert report.terminated.signalled == 1
+    assert supervisor.status(worker).exit_code == -15
 
 
 def test_terminating_escalates_after_the_grace_period(
@@ -99,7 +116,10 @@ def test_terminating_escalates_after_the_grace_period(
     seen: list[StopReport] = []
     policy.begin()
     policy.end_daemons()
-    report = policy.end_others(wait=False, on_stop=seen.append)
+    policy.choose(wait=False)
+    assert policy.stage is ExitStage.TERMINATING
+    assert not policy.terminate_instead()  # nothing to cut short
+    report = policy.end_others(on_stop=seen.append)
     assert report.waited == 0
     assert report.terminated == StopReport(signalled=1, escalated=1, ended=1)
     assert any(progress.escalated == 1 for progress in seen)
@@ -114,3 +134,19 @@ def test_run_does_both_steps_without_asking(make_supervisor: MakeSupervisor) -> 
     assert report.waited == 1
     assert supervisor.status(daemon).exit_code == -15
     assert supervisor.status(short).exit_code == 0
+
+
+def test_run_without_waiting_terminates_everyone_in_one_grace_period(
+    make_supervisor: MakeSupervisor, collector: Collector
+) -> None:
+    supervisor = make_supervisor()
+    stubborn = [supervisor.spawn(STUBBORN), supervisor.spawn(replace(STUBBORN, daemon=True))]
+    wait_until(
+        lambda: all(any("ignoring" in m for m in collector.messages(w)) for w in stubborn),
+        10,
+        "both ignoring SIGTERM",
+    )
+    policy = ExitPolicy(supervisor, grace=0.5)
+    report = policy.run(wait=False)
+    assert report.terminated == StopReport(signalled=2, escalated=2, ended=2)  # one stop
+    assert policy.stage is ExitStage.DONE

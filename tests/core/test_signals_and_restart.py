@@ -9,7 +9,7 @@ from collections.abc import Callable
 import psutil
 
 from mproc_tui.core.supervisor import Supervisor
-from mproc_tui.core.worker_state import Lifecycle, WorkerSpec
+from mproc_tui.core.workers import Lifecycle, WorkerSpec
 from tests.conftest import Collector, support_target, wait_until
 
 MakeSupervisor = Callable[..., Supervisor]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from mproc_tui.core.supervisor import Supervisor
-from mproc_tui.core.worker_state import StopReport, WorkerSpec
+from mproc_tui.core.workers import StopReport, WorkerSpec
 from tests.conftest import wait_until
 
 MakeSupervisor = Callable[..., Supervisor]

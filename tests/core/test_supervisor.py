@@ -11,7 +11,7 @@ import psutil
 import pytest
 
 from mproc_tui.core.supervisor import Supervisor
-from mproc_tui.core.worker_state import Lifecycle, SupervisorError, WorkerSpec
+from mproc_tui.core.workers import Lifecycle, SupervisorError, WorkerSpec
 from tests.conftest import Collector, support_target, wait_until
 
 MakeSupervisor = Callable[..., Supervisor]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from mproc_tui.core.worker_state import StopReport
+from mproc_tui.core.workers import StopReport
 from mproc_tui.ui.wording import (
     app_title,
     failure,

@@ -5,12 +5,13 @@ The order is the interpreter's at exit (``multiprocessing.util._exit_function``)
 1. Daemon workers are terminated first: SIGTERM, then SIGKILL after the grace period.
 2. Then the non-daemon workers still running are waited for (joined), or terminated
    the same way if so chosen. A wait can be cut short at any moment
-   (``terminate_instead``: ``q`` again in the app, a signal to ``--no-tui``); the
-   workers still running are then terminated.
+   (``terminate_instead``: ``q`` again in the app); the workers still running are
+   then terminated.
 
 The app asks between the two steps (the quit dialog: wait, terminate or cancel).
 ``--no-tui`` first joins its non-daemon workers, as the lesson's main does, and then
-ends the same way.
+ends the same way; after a signal it terminates every worker at once (``run``), in
+one grace period rather than one per step.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from dataclasses import dataclass
 from enum import Enum
 
 from mproc_tui.core.supervisor import Supervisor
-from mproc_tui.core.worker_state import StopReport
+from mproc_tui.core.workers import StopReport
 
 StopProgress = Callable[[StopReport], None]
 WaitProgress = Callable[[int, int], None]  # (ended, total)
@@ -90,29 +91,29 @@ class ExitPolicy:
         """The user chose to keep running (Esc in the quit dialog)."""
         self._move(ExitStage.ASKING, ExitStage.RUNNING)
 
+    def choose(self, wait: bool) -> None:
+        """The answer between the steps: wait for the others (WAITING: from now on ``q``
+        again cuts the wait short), or terminate them (TERMINATING)."""
+        self._move(ExitStage.ASKING, ExitStage.WAITING if wait else ExitStage.TERMINATING)
+
     def end_others(
-        self,
-        wait: bool,
-        on_wait: WaitProgress | None = None,
-        on_stop: StopProgress | None = None,
+        self, on_wait: WaitProgress | None = None, on_stop: StopProgress | None = None
     ) -> ExitReport:
-        """Step 2, blocking: wait for the non-daemon workers (if ``wait``), then
-        terminate whichever still run; the stage is DONE when it returns."""
+        """Step 2, blocking, as chosen: wait for the non-daemon workers (until they end
+        or ``terminate_instead``), then terminate whichever still run; then DONE."""
         others = self.others()
-        if wait and others:
-            self._move(ExitStage.ASKING, ExitStage.WAITING)
-            total = len(others)
+        waited = 0
+        if self._stage is ExitStage.WAITING and others:
+            total = waited = len(others)
             self.supervisor.join_many(
                 others,
                 on_progress=None if on_wait is None else lambda ended: on_wait(ended, total),
                 until=self._terminate.is_set,
             )
-        with self._lock:
-            self._stage = ExitStage.TERMINATING
+        self._move(self._stage, ExitStage.TERMINATING)
         report = self.supervisor.stop(self.others(), self.grace, on_stop)
-        with self._lock:
-            self._stage = ExitStage.DONE
-        return ExitReport(waited=len(others) if wait else 0, terminated=report)
+        self._move(ExitStage.TERMINATING, ExitStage.DONE)
+        return ExitReport(waited=waited, terminated=report)
 
     def terminate_instead(self) -> bool:
         """Cut a wait short: the workers still running are terminated. False if not waiting."""
@@ -123,10 +124,20 @@ class ExitPolicy:
             return True
 
     def run(self, wait: bool) -> ExitReport:
-        """Both steps without asking (``--no-tui``, a signal): ``wait`` or terminate."""
+        """Both steps without asking (``--no-tui``): ``wait`` for the others, or not.
+
+        Without a wait, the two steps are one: every worker is terminated at once,
+        daemons and others alike, so the whole stop takes one grace period.
+        """
         self.begin()
-        self.end_daemons()
-        return self.end_others(wait)
+        if wait:
+            self.end_daemons()
+            self.choose(wait=True)
+            return self.end_others()
+        self._move(ExitStage.DAEMONS, ExitStage.TERMINATING)
+        report = self.supervisor.stop(self.supervisor.live_worker_ids(), self.grace)
+        self._move(ExitStage.TERMINATING, ExitStage.DONE)
+        return ExitReport(waited=0, terminated=report)
 
     def _move(self, expected: ExitStage, stage: ExitStage) -> None:
         with self._lock:

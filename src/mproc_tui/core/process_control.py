@@ -109,9 +109,12 @@ def new_worker_process(
     return process
 
 
-def signal_worker(pid: int, create_time: float | None, signal_number: int, children: bool) -> int:
-    """Signal a worker, and with ``children`` every process it started; returns how many.
+def signal_worker(
+    pid: int, create_time: float | None, signal_number: int, children: bool
+) -> list[psutil.Process]:
+    """Signal a worker, and with ``children`` its whole process group at once.
 
+    Returns the processes it started (with ``children``), for ``signal_strays``.
     Raises ``ProcessLookupError`` if the worker itself is gone.
     """
     processes = descendants(pid, create_time) if children else []
@@ -121,12 +124,15 @@ def signal_worker(pid: int, create_time: float | None, signal_number: int, child
         os.killpg(pid, signal_number)
     else:
         os.kill(pid, signal_number)
+    return processes
+
+
+def signal_strays(pid: int, processes: list[psutil.Process], signal_number: int) -> None:
+    """Signal those of a worker's processes that left its group (the group got it already)."""
     for child in processes:
-        # The group already reached its members; only those that left it remain.
         with contextlib.suppress(psutil.Error, OSError):
             if os.getpgid(child.pid) != pid:
                 child.send_signal(signal_number)
-    return 1 + len(processes)
 
 
 def signal_descendant(

@@ -14,7 +14,7 @@ from typing import Any
 
 from mproc_tui.core.sampler import ChildSample, ProcessSample, Sampler, SampleRequest
 from mproc_tui.core.supervisor import Supervisor
-from mproc_tui.core.worker_state import Lifecycle, WorkerStatus
+from mproc_tui.core.workers import Lifecycle, WorkerStatus
 
 HISTORY_LENGTH = 60  # CPU samples kept per worker for its sparkline
 

@@ -28,13 +28,14 @@ from mproc_tui.core.process_control import (
     pidfd_of,
     signal_descendant,
     signal_group,
+    signal_strays,
     signal_worker,
     start_helper_processes,
 )
 from mproc_tui.core.reaper import Reaper
 from mproc_tui.core.spawner_thread import SpawnerThread
 from mproc_tui.core.target_reference import absolute_reference
-from mproc_tui.core.worker_state import (
+from mproc_tui.core.workers import (
     StopReport,
     SupervisorError,
     WorkerRecord,
@@ -185,13 +186,14 @@ class Supervisor:
             if worker.exit_code is not None or worker.pid is None:
                 raise SupervisorError(f"{worker.name} has already exited")
             try:
-                count = signal_worker(worker.pid, worker.create_time, signal_number, with_children)
+                strays = signal_worker(worker.pid, worker.create_time, signal_number, with_children)
             except ProcessLookupError:
                 raise SupervisorError(f"{worker.name} has already exited") from None
             if signal_number in STOPPING_SIGNALS:
                 worker.stop_requested = True
+        signal_strays(worker.pid, strays, signal_number)
         self._changed()
-        return count
+        return 1 + len(strays)
 
     def signal_descendant(self, worker_id: int, pid: int, signal_number: int) -> None:
         """Signal one process the worker started (the tree view's rows), and only it.
@@ -245,7 +247,9 @@ class Supervisor:
     def join(self, worker_id: int, timeout: float | None = None) -> int | None:
         """Wait for a worker like ``Process.join()``; returns its exit code, or None on timeout."""
         self.begin_join(worker_id)
-        (worker := self._get(worker_id)).ended.wait(timeout)
+        with self._lock:
+            worker = self._get(worker_id)
+        worker.ended.wait(timeout)
         return worker.exit_code
 
     def join_many(
@@ -306,10 +310,10 @@ class Supervisor:
 
         if not live:
             return so_far()
-        self._changed()
         tick = None if on_progress is None else lambda: on_progress(so_far())
         for worker in live:
             signal_group(worker.pid, signal.SIGTERM)
+        self._changed()
         if tick is not None:
             tick()
         wait_for_ends(live, grace, tick)

@@ -16,7 +16,7 @@ from typing import Any
 
 from mproc_tui.core.supervisor import START_METHODS
 from mproc_tui.core.target_reference import TargetError, resolve_reference
-from mproc_tui.core.worker_state import WorkerSpec
+from mproc_tui.core.workers import WorkerSpec
 
 WORKER_KEYS = ("target", "args", "kwargs", "name", "daemon", "count")
 TOP_LEVEL_KEYS = ("start_method", "worker")

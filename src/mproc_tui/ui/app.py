@@ -257,16 +257,16 @@ class MprocApp(App[None]):
         if choice is None:
             self.exit_policy.cancel()
         else:
-            self.end_the_rest_then_exit(wait=choice == "wait")
+            self.exit_policy.choose(wait=choice == "wait")  # now: q again terminates instead
+            self.end_the_rest_then_exit()
 
     @work(thread=True, group="quit")
-    def end_the_rest_then_exit(self, wait: bool) -> None:
+    def end_the_rest_then_exit(self) -> None:
         with OperationProgress(self) as progress:
             others = self.exit_policy.others()
-            if wait and others:
+            if self.exit_policy.stage is ExitStage.WAITING and others:
                 inform(self, waiting_to_quit(len(others)))
             report = self.exit_policy.end_others(
-                wait,
                 on_wait=lambda ended, total: progress.show(quit_wait_progress(ended, total)),
                 on_stop=lambda so_far: progress.show(stop_progress("terminating", so_far)),
             )

@@ -10,19 +10,28 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from textual.dom import DOMNode
+from textual.notifications import SeverityLevel
 
 from mproc_tui.core.text import safe_text
-from mproc_tui.core.worker_state import SupervisorError
+from mproc_tui.core.workers import SupervisorError
 
 
 def warn(node: DOMNode, message: str) -> None:
     """Something the user asked for could not be done."""
-    node.app.notify(safe_text(message), severity="warning", markup=False, timeout=4)
+    _notify(node, message, "warning", timeout=4)
 
 
-def inform(node: DOMNode, message: str) -> None:
+def inform(node: DOMNode, message: str, timeout: float = 3) -> None:
     """Something the user asked for is under way or done."""
-    node.app.notify(safe_text(message), markup=False, timeout=3)
+    _notify(node, message, "information", timeout)
+
+
+def _notify(node: DOMNode, message: str, severity: SeverityLevel, timeout: float) -> None:
+    try:
+        app = node.app  # from a thread worker: found through the node's parents
+    except RuntimeError:  # NoActiveAppError: removed as the app ended, nobody to tell
+        return
+    app.notify(safe_text(message), severity=severity, markup=False, timeout=timeout)
 
 
 @contextmanager

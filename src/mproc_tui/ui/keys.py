@@ -18,6 +18,10 @@ from dataclasses import dataclass, replace
 
 from textual.binding import Binding
 
+# Where a key area's actions run, besides a widget of the screen (by its id):
+SCREEN = ""  # the screen itself
+APP = "app"  # the app
+
 # The app's own keys; first on the main screen, so the footer never drops them.
 APP_KEYS = [
     Binding("question_mark", "help", "Help", key_display="?", tooltip="Show every key"),
@@ -59,10 +63,10 @@ def lend(part_id: str, bindings: Iterable[Binding]) -> list[Binding]:
 
 
 def lent_action(part_id: str, action: str) -> str:
-    """The screen's action that runs ``action`` on a part: ``""`` the screen, ``app`` the app."""
-    if not part_id:
+    """The screen's action that runs ``action`` on a part (a widget's id, SCREEN or APP)."""
+    if part_id == SCREEN:
         return action
-    if part_id == "app":
+    if part_id == APP:
         return f"app.{action}"
     return f"run_in({part_id!r}, {action!r})"
 
@@ -72,7 +76,7 @@ class KeyArea:
     """A group of keys under one title, and the part of the screen their actions run on."""
 
     title: str  # "Workers", "Table", "Logs", "App"
-    part_id: str  # a widget's id on the screen; "" the screen itself; "app" the app
+    part_id: str  # a widget's id on the screen, SCREEN or APP
     bindings: Sequence[Binding]
 
     def palette_title(self, binding: Binding) -> str:

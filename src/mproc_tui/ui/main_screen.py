@@ -10,7 +10,7 @@ from __future__ import annotations
 import signal
 from typing import Any, ClassVar
 
-from textual import on, work
+from textual import work
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.reactive import var
@@ -23,9 +23,9 @@ from mproc_tui.core.supervisor import Supervisor
 from mproc_tui.core.target_check import check_target
 from mproc_tui.core.text import plural
 from mproc_tui.core.worker_plan import WorkerPlan
-from mproc_tui.core.worker_state import Lifecycle, WorkerSpec
+from mproc_tui.core.workers import Lifecycle, WorkerSpec
 from mproc_tui.ui.feedback import inform, reporting_errors, warn
-from mproc_tui.ui.keys import APP_KEYS, PALETTE_KEY, KeyArea, lend
+from mproc_tui.ui.keys import APP, APP_KEYS, PALETTE_KEY, SCREEN, KeyArea, lend
 from mproc_tui.ui.operation_progress import OperationProgress
 from mproc_tui.ui.options import AppOptions
 from mproc_tui.ui.screens.children_screen import ChildrenChoice, ChildrenScreen
@@ -71,13 +71,13 @@ class MainScreen(Screen[None]):
     ]
     # Every key by area, as help and the command palette list them.
     KEY_AREAS: ClassVar[tuple[KeyArea, ...]] = (
-        KeyArea("Workers", "", WORKER_KEYS),
+        KeyArea("Workers", SCREEN, WORKER_KEYS),
         KeyArea(WorkerTable.BINDING_GROUP_TITLE, "workers", WorkerTable.SCREEN_KEYS),
         KeyArea(LogView.BINDING_GROUP_TITLE, "log-view", LogView.SCREEN_KEYS),
-        KeyArea("App", "app", [*APP_KEYS, PALETTE_KEY]),
+        KeyArea("App", APP, [*APP_KEYS, PALETTE_KEY]),
     )
     BINDINGS: ClassVar[list[BindingType]] = [
-        *lend("app", [binding for binding in APP_KEYS if binding.show]),  # first in the footer
+        *lend(APP, [binding for binding in APP_KEYS if binding.show]),  # first in the footer
         *WORKER_KEYS,
         *lend("workers", WorkerTable.SCREEN_KEYS),
         *lend("log-view", LogView.SCREEN_KEYS),
@@ -128,10 +128,10 @@ class MainScreen(Screen[None]):
         yield KeyFooter()
 
     def part(self, part_id: str) -> Widget | App[Any]:
-        """Where a key area's actions run: a widget by id, the screen (""), or the app."""
-        if not part_id:
+        """Where a key area's actions run: a widget by its id, the screen, or the app."""
+        if part_id == SCREEN:
             return self
-        return self.app if part_id == "app" else self.query_one(f"#{part_id}")
+        return self.app if part_id == APP else self.query_one(f"#{part_id}")
 
     async def action_run_in(self, part_id: str, action: str) -> None:
         """A key lent by a part of the screen (``ui/keys.py``): run the part's action."""
@@ -147,10 +147,12 @@ class MainScreen(Screen[None]):
         self.worker_table.styles.height = f"{table_share}fr"
         self.log_view.styles.height = f"{10 - table_share}fr"
 
-    @on(WorkerTable.SelectionChanged)
-    def _selection_changed(self, message: WorkerTable.SelectionChanged) -> None:
-        row = None if message.worker_id is None else self.worker_table.row_of(message.worker_id)
-        self.selected_worker = None if row is None else (row.worker_id, row.name)
+    def on_mount(self) -> None:
+        # Watched, not messaged: a key right after an arrow must act on the new selection.
+        self.watch(self.worker_table, "selection", self._selection_changed)
+
+    def _selection_changed(self, selection: tuple[int, str] | None) -> None:
+        self.selected_worker = selection
 
     def _selected(self) -> int | None:
         worker_id = self.worker_table.selected_worker_id
@@ -310,4 +312,4 @@ class MainScreen(Screen[None]):
     def action_clear_finished(self) -> None:
         removed = self.supervisor.clear_finished()
         if removed:
-            inform(self, f"Cleared {plural(len(removed), 'finished worker')}.")
+            inform(self, f"Cleared {plural(len(removed), 'finished worker')}.", timeout=2)

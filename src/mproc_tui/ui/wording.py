@@ -11,7 +11,7 @@ from collections.abc import Iterable
 
 from mproc_tui.core.rows import WorkerRow
 from mproc_tui.core.text import plural, safe_text, signal_name
-from mproc_tui.core.worker_state import StopReport
+from mproc_tui.core.workers import StopReport
 
 
 def join_progress(ended: int, total: int) -> str:
@@ -92,7 +92,7 @@ def waiting_to_quit(total: int) -> str:
 
 
 def signal_sent(signal_number: int, name: str, count: int, with_children: bool) -> str:
-    """``Sent STOP to Process-2 and 2 children``."""
+    """``Sent SIGSTOP to Process-2 and 2 children``."""
     others = count - 1
     also = f" and {others} {'child' if others == 1 else 'children'}" if with_children else ""
     return f"Sent {signal_name(signal_number)} to {name}{also}"

@@ -24,28 +24,15 @@ class ChildrenScreen(ClickAwayModal[ChildrenChoice]):
     """
 
     DEFAULT_CSS = """
-    ChildrenScreen {
-        align: center middle;
-    }
     #children-dialog {
         grid-size: 1;
         grid-rows: auto auto auto;
         grid-gutter: 1;
-        padding: 1 2;
         width: 84;
-        height: auto;
         border: thick $warning;
-        background: $surface;
     }
     #children-question {
         text-style: bold;
-    }
-    #children-buttons {
-        height: auto;
-        align: center middle;
-    }
-    #children-buttons Button {
-        margin: 0 1;
     }
     """
 
@@ -66,13 +53,13 @@ class ChildrenScreen(ClickAwayModal[ChildrenChoice]):
         listed = ", ".join(f"{child.pid} {safe_text(child.name)}" for child in self.processes[:6])
         if len(self.processes) > 6:
             listed += ", …"
-        with Grid(id="children-dialog"):
+        with Grid(id="children-dialog", classes="dialog"):
             yield Label(
                 f"{self.action} {name}? It has {plural(len(self.processes), 'child process')}.",
                 id="children-question",
             )
             yield Label(f"({listed})", id="children-list")
-            with Horizontal(id="children-buttons"):
+            with Horizontal(id="children-buttons", classes="buttons"):
                 yield Button("With its children (c)", id="with-children", variant="error")
                 yield Button("Worker only (w)", id="worker-only")
                 yield Button("Cancel (Esc)", id="cancel")

@@ -5,12 +5,13 @@ from __future__ import annotations
 from typing import TypeVar
 
 from textual import events
-from textual.screen import ModalScreen
+
+from mproc_tui.ui.screens.dialog import Dialog
 
 ResultType = TypeVar("ResultType")
 
 
-class ClickAwayModal(ModalScreen[ResultType | None]):
+class ClickAwayModal(Dialog[ResultType | None]):
     """The mouse's way out of a dialog: help and a record's detail have no Cancel button.
 
     Not for the spawn form, where a stray click would throw away what was typed.

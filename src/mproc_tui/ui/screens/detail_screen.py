@@ -41,16 +41,9 @@ def detail_fields(entry: LogEntry) -> list[tuple[str, str]]:
 
 class DetailScreen(ClickAwayModal[None]):
     DEFAULT_CSS = """
-    DetailScreen {
-        align: center middle;
-    }
     #detail-dialog {
         width: 90%;
-        height: auto;
         max-height: 85%;
-        padding: 1 2;
-        border: thick $primary;
-        background: $surface;
     }
     #detail-title, #detail-traceback-title {
         text-style: bold;
@@ -77,7 +70,7 @@ class DetailScreen(ClickAwayModal[None]):
         table.add_column(overflow="fold")  # long unbroken text (URLs, blobs) wraps, never cut
         for label, value in detail_fields(self.entry):
             table.add_row(Text(label), Text(value))
-        with VerticalScroll(id="detail-dialog"):
+        with VerticalScroll(id="detail-dialog", classes="dialog"):
             yield Label("Record", id="detail-title")
             yield Static(table)
             if self.entry.traceback:

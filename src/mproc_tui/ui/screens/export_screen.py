@@ -22,15 +22,8 @@ class ExportChoice:
 
 class ExportScreen(ClickAwayModal[ExportChoice]):
     DEFAULT_CSS = """
-    ExportScreen {
-        align: center middle;
-    }
     #export-dialog {
         width: 80;
-        height: auto;
-        padding: 1 2;
-        border: thick $primary;
-        background: $surface;
     }
     #export-buttons {
         height: auto;
@@ -49,7 +42,7 @@ class ExportScreen(ClickAwayModal[ExportChoice]):
         self.count = count
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="export-dialog"):
+        with Vertical(id="export-dialog", classes="dialog"):
             yield Label(f"Export {self.count:,} records (as the pane's filters show them)")
             yield Input(value=self.default_stem, id="export-path")
             with Horizontal(id="export-buttons"):

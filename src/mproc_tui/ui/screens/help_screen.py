@@ -32,20 +32,9 @@ def key_rows(bindings: Iterable[BindingType]) -> list[tuple[str, str]]:
 
 class HelpScreen(ClickAwayModal[None]):
     DEFAULT_CSS = """
-    HelpScreen {
-        align: center middle;
-    }
     #help-dialog {
         width: 90;
-        height: auto;
         max-height: 80%;
-        padding: 1 2;
-        border: thick $primary;
-        background: $surface;
-    }
-    #help-title {
-        text-style: bold;
-        margin-bottom: 1;
     }
     #help-hint {
         margin-top: 1;
@@ -69,8 +58,8 @@ class HelpScreen(ClickAwayModal[None]):
         self.sections = sections
 
     def compose(self) -> ComposeResult:
-        with VerticalScroll(id="help-dialog"):
-            yield Label("Keys", id="help-title")
+        with VerticalScroll(id="help-dialog", classes="dialog"):
+            yield Label("Keys", id="help-title", classes="dialog-title")
             # One width for every section's keys, so all the explanations line up.
             key_width = max(len(keys) for _, rows in self.sections for keys, _ in rows)
             for title, rows in self.sections:

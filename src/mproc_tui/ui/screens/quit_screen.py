@@ -19,28 +19,15 @@ class QuitScreen(ClickAwayModal[QuitChoice]):
     """Wait (join), terminate (TERM then KILL after the grace period), or cancel."""
 
     DEFAULT_CSS = """
-    QuitScreen {
-        align: center middle;
-    }
     #quit-dialog {
         grid-size: 1;
         grid-rows: auto auto auto;
         grid-gutter: 1;
-        padding: 1 2;
         width: 72;
-        height: auto;
         border: thick $error;
-        background: $surface;
     }
     #quit-question {
         text-style: bold;
-    }
-    #quit-buttons {
-        height: auto;
-        align: center middle;
-    }
-    #quit-buttons Button {
-        margin: 0 1;
     }
     """
 
@@ -56,10 +43,10 @@ class QuitScreen(ClickAwayModal[QuitChoice]):
         self.grace = grace
 
     def compose(self) -> ComposeResult:
-        with Grid(id="quit-dialog"):
+        with Grid(id="quit-dialog", classes="dialog"):
             yield Label(self._question(), id="quit-question")
             yield Label(self._detail(), id="quit-detail")
-            with Horizontal(id="quit-buttons"):
+            with Horizontal(id="quit-buttons", classes="buttons"):
                 yield Button("Wait (w)", id="wait", variant="primary")
                 yield Button("Terminate (t)", id="terminate", variant="error")
                 yield Button("Cancel (Esc)", id="cancel")

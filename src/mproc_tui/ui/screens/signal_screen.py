@@ -36,19 +36,8 @@ class SignalChoice:
 
 class SignalScreen(ClickAwayModal[SignalChoice]):
     DEFAULT_CSS = """
-    SignalScreen {
-        align: center middle;
-    }
     #signal-dialog {
         width: 56;
-        height: auto;
-        padding: 1 2;
-        border: thick $primary;
-        background: $surface;
-    }
-    #signal-title {
-        text-style: bold;
-        margin-bottom: 1;
     }
     #signals {
         height: auto;
@@ -69,9 +58,9 @@ class SignalScreen(ClickAwayModal[SignalChoice]):
         self.worker_name = worker_name
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="signal-dialog"):
+        with Vertical(id="signal-dialog", classes="dialog"):
             title = Text(f"Send a signal to {safe_text(self.worker_name)}")
-            yield Label(title, id="signal-title")
+            yield Label(title, id="signal-title", classes="dialog-title")
             yield OptionList(
                 *(
                     Option(Text(f"{number.name[3:]:<5} {meaning}"), id=number.name)

@@ -10,7 +10,6 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.suggester import SuggestFromList
 from textual.widget import Widget
 from textual.widgets import Button, Checkbox, Input, Label, Select, Static
@@ -28,6 +27,7 @@ from mproc_tui.core.worker_plan import (
     parse_count,
     parse_kwargs,
 )
+from mproc_tui.ui.screens.dialog import Dialog
 
 TargetCheck = Callable[[str], None]
 
@@ -48,23 +48,12 @@ class SpaceToggleCheckbox(Checkbox, inherit_bindings=False):
     BINDINGS = [Binding("space", "toggle_button", "Toggle", show=False)]
 
 
-class SpawnScreen(ModalScreen[WorkerPlan | None]):
+class SpawnScreen(Dialog[WorkerPlan | None]):
     """Target, args, kwargs, name, daemon, count and start method; errors shown inline."""
 
     DEFAULT_CSS = """
-    SpawnScreen {
-        align: center middle;
-    }
     #spawn-dialog {
         width: 84;
-        height: auto;
-        padding: 1 2;
-        border: thick $primary;
-        background: $surface;
-    }
-    #spawn-title {
-        text-style: bold;
-        margin-bottom: 1;
     }
     .spawn-row {
         height: auto;
@@ -86,12 +75,7 @@ class SpawnScreen(ModalScreen[WorkerPlan | None]):
         margin: 1 0 0 0;
     }
     #spawn-buttons {
-        height: auto;
-        align: center middle;
         margin-top: 1;
-    }
-    #spawn-buttons Button {
-        margin: 0 1;
     }
     """
 
@@ -106,8 +90,8 @@ class SpawnScreen(ModalScreen[WorkerPlan | None]):
         self.check_target = check_target
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="spawn-dialog"):
-            yield Label("Spawn workers", id="spawn-title")
+        with Vertical(id="spawn-dialog", classes="dialog"):
+            yield Label("Spawn workers", id="spawn-title", classes="dialog-title")
             yield Label("Target: a built-in, or type package.module:function / file.py:function")
             with Horizontal(classes="spawn-row"):
                 yield Select(
@@ -128,7 +112,7 @@ class SpawnScreen(ModalScreen[WorkerPlan | None]):
                 yield _field("Start method", _start_methods(self.start_method))
                 yield _field("Daemon (space)", SpaceToggleCheckbox("daemon", id="daemon"))
             yield Static("", id="spawn-error")
-            with Horizontal(id="spawn-buttons"):
+            with Horizontal(id="spawn-buttons", classes="buttons"):
                 yield Button("Spawn (Enter)", id="spawn", variant="primary")
                 yield Button("Cancel (Esc)", id="cancel")
 

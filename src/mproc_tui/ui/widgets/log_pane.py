@@ -84,7 +84,7 @@ class LogPane(ScrollView, can_focus=True):
     following: var[bool] = var(True)
     unseen: var[int] = var(0)  # lines that arrived while the reader was further up
     search: var[str] = var("")  # highlighted wherever it appears (any case)
-    log_filter: var[LogFilter] = var(LogFilter())
+    log_filter: var[LogFilter] = var(LogFilter(), always_update=True)
     wrap: var[bool] = var(False)  # long lines wrap to the width, or scroll sideways
     title: var[str] = var("")  # computed from the above: the border's title
 

@@ -85,7 +85,9 @@ class LogView(Vertical):
     """
 
     search: var[str] = var("")
-    log_filter: var[LogFilter] = var(LogFilter())
+    # Set again to the same filter (a level key pressed twice) it still applies anew:
+    # back to the newest line, following, no chosen line.
+    log_filter: var[LogFilter] = var(LogFilter(), always_update=True)
     wrap: var[bool] = var(False)
     # The worker selected in the table (id and name), for ``l``: from the screen.
     selected_worker: var[tuple[int, str] | None] = var(None)

@@ -144,12 +144,8 @@ class WorkerTable(ScrollView, can_focus=True):
 
     sort: var[tuple[str, bool]] = var(("pid", False), init=False)  # column key, descending
     tree_view: var[bool] = var(False, init=False)  # each worker's child processes under it
-
-    @dataclass
-    class SelectionChanged(Message):
-        """Another worker is selected (or none): the screen tells whoever acts on it."""
-
-        worker_id: int | None
+    # The selected worker (or the worker of the selected child): id and name, or None.
+    selection: var[tuple[int, str] | None] = var(None, init=False)
 
     @dataclass
     class ResizeRequested(Message):
@@ -166,7 +162,6 @@ class WorkerTable(ScrollView, can_focus=True):
         self._strips: LRUCache[tuple[object, ...], Strip] = LRUCache(2048)
         self._styles: dict[str, Style] = {}
         self.cursor_row = 0
-        self._reported_key: str | None = None  # the selection the screen was last told of
 
     # -- what is selected ---------------------------------------------------------------------
 
@@ -221,10 +216,9 @@ class WorkerTable(ScrollView, can_focus=True):
         elif body > 0 and self.cursor_row >= self.scroll_y + body:
             self.scroll_to(y=self.cursor_row - body + 1, animate=False, immediate=True)
         self.refresh()
-        key = self.selected_key
-        if key != self._reported_key:
-            self._reported_key = key
-            self.post_message(self.SelectionChanged(self.selected_worker_id))
+        worker_id = self.selected_worker_id
+        shown = None if worker_id is None else self.row_of(worker_id)
+        self.selection = None if shown is None else (shown.worker_id, shown.name)
 
     def action_move_cursor(self, step: int) -> None:
         self.move_cursor(self.cursor_row + step)
