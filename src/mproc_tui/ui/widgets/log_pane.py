@@ -97,7 +97,8 @@ class LogPane(ScrollView, can_focus=True):
     def __init__(self, max_lines: int, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.buffer = LogBuffer(max_lines)
-        self._strips: LRUCache[int, Strip] = LRUCache(1024)
+        self._strips: LRUCache[tuple[int, int, int, int], Strip] = LRUCache(1024)
+        self._base_style: Style | None = None  # rich_style walks the DOM: once, not per line
         self._scroll_pending = False
         self._follow_generation = 0  # bumped when the reader scrolls up: cancels a pending follow
 
@@ -314,38 +315,53 @@ class LogPane(ScrollView, can_focus=True):
     def render_line(self, y: int) -> Strip:
         scroll_x, scroll_y = self.scroll_offset
         width = self.scrollable_content_region.width
-        rich_style = self.rich_style
+        if self._base_style is None:
+            self._base_style = self.rich_style
         buffer = self.buffer
         if scroll_y + y >= buffer.row_count:
-            return Strip.blank(width, rich_style)
+            return Strip.blank(width, self._base_style)
         index, chunk = buffer.line_at(scroll_y + y)
-        number = buffer.number(index)
-        strip = self._strips.get(number)
+        if buffer.wrap is not None:
+            scroll_x = 0
+        key = (buffer.number(index), chunk, scroll_x, width)
+        strip = self._strips.get(key)
         if strip is None:
-            part = buffer.line(index)[1]
-            text = style_line(buffer.text(index), first_line=part == 0)
-            if self.search:
-                text.highlight_words([self.search], "black on yellow", case_sensitive=False)
-            if index == buffer.cursor:
-                text.stylize("reverse")
-            segments = list(text.render(self.app.console))
-            strip = Strip(segments, text.cell_len)
-            self._strips[number] = strip
+            strip = self._draw_row(index, chunk, scroll_x, width, self._base_style)
+            self._strips[key] = strip
+        return strip
+
+    def _draw_row(self, index: int, chunk: int, scroll_x: int, width: int, base: Style) -> Strip:
+        """One row as one Strip, cut and padded from plain segments.
+
+        Strip's own crop and style methods each make another Strip, with seven caches
+        of its own: three a row, in a flood, kept Python's garbage collector busy.
+        """
+        buffer = self.buffer
+        text = style_line(buffer.text(index), first_line=buffer.line(index)[1] == 0)
+        if self.search:
+            text.highlight_words([self.search], "black on yellow", case_sensitive=False)
+        if index == buffer.cursor:
+            text.stylize("reverse")
+        segments = list(text.render(self.app.console))
         wrap = buffer.wrap
         if wrap is not None:
-            start, end = wrap.span(chunk)
-            strip = strip.crop(start, end)
-            if chunk:
-                indent = wrap.indent
-                marker = [Segment(" " * (indent - 2)), Segment("↳ ", _CONTINUATION_STYLE)]
-                strip = Strip(
-                    [*(marker if indent >= 2 else [Segment(" " * indent)]), *strip],
-                    indent + strip.cell_length,
-                )
-            scroll_x = 0
+            segments = _cells(segments, *wrap.span(chunk))
+            if chunk and wrap.indent >= 2:
+                marker = [Segment(" " * (wrap.indent - 2)), Segment("↳ ", _CONTINUATION_STYLE)]
+                segments = [*marker, *segments]
+            elif chunk:
+                segments = [Segment(" " * wrap.indent), *segments]
+        row = Segment.adjust_line_length(_cells(segments, scroll_x, scroll_x + width), width, base)
         # The widget's style goes beneath the line's own (level colours stay on top).
-        return strip.crop_extend(scroll_x, scroll_x + width, rich_style).apply_style(rich_style)
+        return Strip(Segment.apply_style(row, base), width)
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
         self._strips.clear()
+        self._base_style = None
+
+
+def _cells(segments: list[Segment], start: int, end: int) -> list[Segment]:
+    """The segments that fall in cells ``start`` to ``end`` of a line."""
+    parts = list(Segment.divide(segments, [start, end]))
+    return parts[1] if len(parts) > 1 else []
