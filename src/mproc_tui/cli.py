@@ -59,16 +59,16 @@ def _checked(
     return parse
 
 
-_positive_number = _checked(
+positive_number = _checked(
     float, "a number", lambda v: 0 < v < math.inf, "must be a finite number greater than 0"
 )
-_non_negative_number = _checked(
+non_negative_number = _checked(
     float, "a number", lambda v: 0 <= v < math.inf, "must be a finite number, not negative"
 )
-_positive_integer = _checked(int, "a whole number", lambda v: v >= 1, "must be at least 1")
+positive_integer = _checked(int, "a whole number", lambda v: v >= 1, "must be at least 1")
 
 
-def _level(text: str) -> int:
+def parse_level(text: str) -> int:
     name = text.upper()
     if name not in LEVELS:
         raise argparse.ArgumentTypeError(f"{text!r} is not one of {', '.join(LEVELS)}")
@@ -79,6 +79,7 @@ def build_parser() -> OneLineParser:
     parser = OneLineParser(
         prog="mproc-tui",
         description="Watch and steer Python multiprocessing workers: live table, live logs.",
+        epilog="mproc-tui run SCRIPT [ARGS...] watches an existing program: see mproc-tui run -h",
     )
     parser.add_argument(
         "--demo", action="store_true", help="replay the lesson: Process-1 and 'renamed worker'"
@@ -115,35 +116,35 @@ def build_parser() -> OneLineParser:
     )
     parser.add_argument(
         "--level",
-        type=_level,
+        type=parse_level,
         default=logging.DEBUG,
         metavar="LEVEL",
         help="root logger level in each worker: DEBUG (default), INFO, WARNING, ERROR, CRITICAL",
     )
     parser.add_argument(
         "--sleep",
-        type=_non_negative_number,
+        type=non_negative_number,
         default=2.0,
         metavar="SECONDS",
         help="how long the built-in sleeper sleeps between 'start' and 'end' (default: 2)",
     )
     parser.add_argument(
         "--refresh",
-        type=_positive_number,
+        type=positive_number,
         default=1.0,
         metavar="SECONDS",
         help="table refresh interval (default: 1)",
     )
     parser.add_argument(
         "--max-log-lines",
-        type=_positive_integer,
+        type=positive_integer,
         default=10_000,
         metavar="N",
         help="lines kept in the log pane (default: 10000)",
     )
     parser.add_argument(
         "--grace",
-        type=_non_negative_number,
+        type=non_negative_number,
         default=3.0,
         metavar="SECONDS",
         help="time between SIGTERM and SIGKILL whenever workers are stopped: T, r, quitting,"
@@ -155,6 +156,11 @@ def build_parser() -> OneLineParser:
 
 def main(argv: Sequence[str] | None = None, app_class: type[MprocApp] | None = None) -> int:
     """The console script. ``app_class`` lets a test run a subclass of the app."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["run"]:
+        from mproc_tui.run_cli import run_main
+
+        return run_main(argv[1:], app_class)
     parser = build_parser()
     arguments = parser.parse_args(argv)
     try:
@@ -165,7 +171,7 @@ def main(argv: Sequence[str] | None = None, app_class: type[MprocApp] | None = N
         parser.error(str(error))
     try:
         log_file = (
-            JsonLinesLog(arguments.log_file, on_error=_print_error) if arguments.log_file else None
+            JsonLinesLog(arguments.log_file, on_error=print_error) if arguments.log_file else None
         )
     except OSError as error:
         parser.error(f"cannot open --log-file {arguments.log_file}: {error.strerror or error}")
@@ -207,7 +213,7 @@ def main(argv: Sequence[str] | None = None, app_class: type[MprocApp] | None = N
             log_file.close()
 
 
-def _print_error(message: str) -> None:
+def print_error(message: str) -> None:
     print(f"mproc-tui: {safe_text(message)}", file=sys.stderr)
 
 

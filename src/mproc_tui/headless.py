@@ -1,4 +1,5 @@
-"""``--no-tui``: the same workers, records printed in the lesson's format, no screen.
+"""``--no-tui``: the same workers, records printed in the lesson's format, no screen;
+and ``run --no-tui``: a program as it is, its records to ``--log-file``.
 
 Like the lesson's main, the command joins its non-daemon workers (with ``--demo``
 every worker, as the lesson joins both), then ends the rest by the exit policy
@@ -10,11 +11,13 @@ from __future__ import annotations
 import signal
 import sys
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from types import FrameType
 
 from mproc_tui.core.exit_policy import ExitPolicy
 from mproc_tui.core.log_file import fan_out
+from mproc_tui.core.program import ProgramCommand, ProgramRun
 from mproc_tui.core.records import LogEntry
 from mproc_tui.core.supervisor import Supervisor
 from mproc_tui.core.text import format_log_lines
@@ -22,6 +25,25 @@ from mproc_tui.core.worker_plan import WorkerPlan
 from mproc_tui.core.workers import SupervisorError
 
 LogSink = Callable[[list[LogEntry]], None]
+
+
+@contextmanager
+def interruptions() -> Iterator[threading.Event]:
+    """SIGINT, SIGTERM and SIGHUP set the event while the block runs, instead of raising."""
+    interrupted = threading.Event()
+
+    def on_signal(number: int, frame: FrameType | None) -> None:
+        interrupted.set()
+
+    previous = {
+        number: signal.signal(number, on_signal)
+        for number in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+    }
+    try:
+        yield interrupted
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
 
 
 def print_records(batch: list[LogEntry]) -> None:
@@ -45,15 +67,17 @@ def run_headless(
     """
     sinks = [print_records] if extra_sink is None else [extra_sink, print_records]
     supervisor = Supervisor(fan_out(*sinks), start_method=start_method, level=level)
-    interrupted = threading.Event()
+    with interruptions() as interrupted:
+        return _run_workers(supervisor, plans, grace, join_daemons, interrupted)
 
-    def on_signal(number: int, frame: FrameType | None) -> None:
-        interrupted.set()
 
-    previous = {
-        number: signal.signal(number, on_signal)
-        for number in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
-    }
+def _run_workers(
+    supervisor: Supervisor,
+    plans: Sequence[WorkerPlan],
+    grace: float,
+    join_daemons: bool,
+    interrupted: threading.Event,
+) -> int:
     try:
         worker_ids: list[int] = []
         for plan in plans:
@@ -85,5 +109,39 @@ def run_headless(
         return 1
     finally:
         supervisor.shutdown(grace)
-        for number, handler in previous.items():
-            signal.signal(number, handler)
+
+
+def run_program_headless(
+    command: ProgramCommand,
+    level: int,
+    grace: float,
+    start_method: str | None,
+    sink: LogSink | None = None,
+) -> int:
+    """``mproc-tui run --no-tui``: the program's own output as it is, its records to ``sink``.
+
+    Returns the program's exit code. A signal to mproc-tui (the program got Ctrl+C
+    too, in the same process group) gives it ``grace`` seconds to end, then stops it.
+    """
+    run = ProgramRun(
+        command, sink or (lambda batch: None), level, start_method, capture_output=False
+    )
+    with interruptions() as interrupted:
+        return _watch_program(run, grace, interrupted)
+
+
+def _watch_program(run: ProgramRun, grace: float, interrupted: threading.Event) -> int:
+    try:
+        run.start()
+        while not run.ended.wait(0.1):
+            if interrupted.is_set():
+                if not run.ended.wait(grace):
+                    run.stop(grace)
+                break
+        run.ended.wait(timeout=grace + 10)
+        code = run.returncode
+        if interrupted.is_set():
+            return 130
+        return 1 if code is None else (code if code >= 0 else 128 - code)
+    finally:
+        run.shutdown(grace)

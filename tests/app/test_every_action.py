@@ -143,9 +143,7 @@ PROBES: dict[str, Probe] = {
     ),
     "clear_finished": Probe(a_finished_worker, lambda app: table_rows(app) == []),
     "toggle_tree": Probe(nothing, lambda app: app.main_screen.worker_table.tree_view),
-    "move_sort(-1)": Probe(
-        nothing, lambda app: app.main_screen.worker_table.sort_column == "children"
-    ),
+    "move_sort(-1)": Probe(nothing, lambda app: app.main_screen.worker_table.sort_column == "kind"),
     "move_sort(1)": Probe(nothing, lambda app: app.main_screen.worker_table.sort_column == "name"),
     "invert_sort": Probe(nothing, lambda app: app.main_screen.worker_table.sort_descending),
     "resize(1)": Probe(nothing, lambda app: app.settings.table_share == 5),

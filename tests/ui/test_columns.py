@@ -27,6 +27,7 @@ CHILD = ChildSample(1, 1, 1, "python", "sleeping", 0.0, 1)
         ("uptime", {"uptime": 2.0}, {"uptime": 90.0}),
         ("method", {"start_method": "fork"}, {"start_method": "spawn"}),
         ("children", {"children": ()}, {"children": (CHILD,)}),
+        ("kind", {"kind": "Main"}, {"kind": "Pool"}),
     ],
 )
 def test_every_column_sorts_both_ways_and_empty_values_stay_last(

@@ -8,6 +8,9 @@ The order is the interpreter's at exit (``multiprocessing.util._exit_function``)
    (``terminate_instead``: ``q`` again in the app); the workers still running are
    then terminated.
 
+A program watched by ``mproc-tui run`` counts with the non-daemon workers: it is
+waited for, or terminated (with every process it started), in step 2.
+
 The app asks between the two steps (the quit dialog: wait, terminate or cancel).
 ``--no-tui`` first joins its non-daemon workers, as the lesson's main does, and then
 ends the same way; after a signal it terminates every worker at once (``run``), in
@@ -20,12 +23,21 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
+from typing import Protocol
 
 from mproc_tui.core.supervisor import Supervisor
 from mproc_tui.core.workers import StopReport
 
 StopProgress = Callable[[StopReport], None]
 WaitProgress = Callable[[int, int], None]  # (ended, total)
+
+
+class WatchedProgram(Protocol):
+    """What the policy needs of a watched program (``core/program.py``'s ``ProgramRun``)."""
+
+    ended: threading.Event
+
+    def stop(self, grace: float) -> None: ...
 
 
 class ExitStage(Enum):
@@ -54,9 +66,12 @@ class ExitPolicy:
     start another); ``cancel`` between the steps goes back to running.
     """
 
-    def __init__(self, supervisor: Supervisor, grace: float) -> None:
+    def __init__(
+        self, supervisor: Supervisor, grace: float, program: WatchedProgram | None = None
+    ) -> None:
         self.supervisor = supervisor
         self.grace = grace
+        self.program = program
         self._stage = ExitStage.RUNNING
         self._lock = threading.Lock()
         self._terminate = threading.Event()  # set: stop waiting, terminate the rest
@@ -81,6 +96,9 @@ class ExitPolicy:
         """The non-daemon workers still running: what the second step is about."""
         return self.supervisor.live_worker_ids(daemon=False)
 
+    def program_running(self) -> bool:
+        return self.program is not None and not self.program.ended.is_set()
+
     def end_daemons(self, on_progress: StopProgress | None = None) -> StopReport:
         """Step 1, blocking: terminate the daemon workers; then the stage is ASKING."""
         report = self.supervisor.stop(self.daemons(), self.grace, on_progress)
@@ -102,15 +120,23 @@ class ExitPolicy:
         """Step 2, blocking, as chosen: wait for the non-daemon workers (until they end
         or ``terminate_instead``), then terminate whichever still run; then DONE."""
         others = self.others()
+        program = self.program if self.program_running() else None
         waited = 0
-        if self._stage is ExitStage.WAITING and others:
-            total = waited = len(others)
-            self.supervisor.join_many(
-                others,
-                on_progress=None if on_wait is None else lambda ended: on_wait(ended, total),
-                until=self._terminate.is_set,
-            )
+        if self._stage is ExitStage.WAITING and (others or program):
+            total = waited = len(others) + (program is not None)
+
+            def tick(ended: int) -> None:
+                if on_wait is not None:
+                    ended += program is not None and program.ended.is_set()
+                    on_wait(ended, total)
+
+            self.supervisor.join_many(others, on_progress=tick, until=self._terminate.is_set)
+            while program and not self._terminate.is_set() and not program.ended.wait(0.25):
+                tick(len(others))
+            tick(len(others))
         self._move(self._stage, ExitStage.TERMINATING)
+        if program is not None:
+            program.stop(self.grace)
         report = self.supervisor.stop(self.others(), self.grace, on_stop)
         self._move(ExitStage.TERMINATING, ExitStage.DONE)
         return ExitReport(waited=waited, terminated=report)
@@ -135,6 +161,8 @@ class ExitPolicy:
             self.choose(wait=True)
             return self.end_others()
         self._move(ExitStage.DAEMONS, ExitStage.TERMINATING)
+        if self.program is not None:
+            self.program.stop(self.grace)
         report = self.supervisor.stop(self.supervisor.live_worker_ids(), self.grace)
         self._move(ExitStage.TERMINATING, ExitStage.DONE)
         return ExitReport(waited=0, terminated=report)

@@ -12,11 +12,13 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from mproc_tui.core.program import ProgramProcessStatus, ProgramRun
 from mproc_tui.core.sampler import ChildSample, ProcessSample, Sampler, SampleRequest
 from mproc_tui.core.supervisor import Supervisor
 from mproc_tui.core.workers import Lifecycle, WorkerStatus
 
 HISTORY_LENGTH = 60  # CPU samples kept per worker for its sparkline
+ENDED = "ended"  # the state of a program's process that ended with an unknown exit code
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,6 +39,12 @@ class WorkerRow:
     children: tuple[ChildSample, ...] = ()
     cpu_history: tuple[float, ...] = ()
     stop_requested: bool = False
+    kind: str = ""  # what made a watched program's process: Main, Process, Pool, Executor, Manager
+
+    @property
+    def running(self) -> bool:
+        """Not ended (a program's process can end with an exit code nobody learns)."""
+        return self.exit_code is None and self.state != ENDED
 
     @property
     def failed(self) -> bool:
@@ -70,6 +78,36 @@ class CpuHistory:
         return tuple(self._readings.get(worker_id, ()))
 
 
+def _row(
+    status: WorkerStatus | ProgramProcessStatus,
+    row_id: int,
+    state: str,
+    sample: ProcessSample | None,
+    now: float,
+    history: CpuHistory | None,
+    kind: str = "",
+) -> WorkerRow:
+    end = status.ended_at if status.ended_at is not None else now
+    return WorkerRow(
+        worker_id=row_id,
+        pid=status.pid,
+        name=status.name,
+        daemon=status.daemon,
+        state=state,
+        exit_code=status.exit_code,
+        cpu_percent=sample.cpu_percent if sample else None,
+        rss=sample.rss if sample else None,
+        uptime=end - status.started_at,
+        threads=sample.threads if sample else None,
+        start_method=status.start_method,
+        # A program's main process has every other process as a child: they are rows.
+        children=sample.children if sample and kind != "Main" else (),
+        cpu_history=history.of(row_id) if history else (),
+        stop_requested=status.stop_requested,
+        kind=kind,
+    )
+
+
 def build_rows(
     statuses: Iterable[WorkerStatus],
     samples: Mapping[int, ProcessSample],
@@ -84,43 +122,59 @@ def build_rows(
             state = sample.state if sample is not None else "starting"
         else:
             state = status.lifecycle.value
-        end = status.ended_at if status.ended_at is not None else now
-        rows.append(
-            WorkerRow(
-                worker_id=status.worker_id,
-                pid=status.pid,
-                name=status.name,
-                daemon=status.daemon,
-                state=state,
-                exit_code=status.exit_code,
-                cpu_percent=sample.cpu_percent if sample else None,
-                rss=sample.rss if sample else None,
-                uptime=end - status.started_at,
-                threads=sample.threads if sample else None,
-                start_method=status.start_method,
-                children=sample.children if sample else (),
-                cpu_history=history.of(status.worker_id) if history else (),
-                stop_requested=status.stop_requested,
-            )
-        )
+        rows.append(_row(status, status.worker_id, state, sample, now, history))
+    return rows
+
+
+def program_rows(
+    statuses: Iterable[ProgramProcessStatus],
+    samples: Mapping[int, ProcessSample],
+    now: float,
+    history: CpuHistory | None = None,
+) -> list[WorkerRow]:
+    """A watched program's processes: psutil's state while they live, then how they ended."""
+    rows: list[WorkerRow] = []
+    for status in statuses:
+        sample = samples.get(status.row_id) if status.alive else None
+        if status.alive:
+            state = sample.state if sample is not None else "starting"
+        elif status.exit_code is None:
+            state = ENDED  # killed, and its parent never joined it: nobody learns the code
+        else:
+            state = "exited" if status.exit_code >= 0 else "killed"
+        rows.append(_row(status, status.row_id, state, sample, now, history, status.kind))
     return rows
 
 
 def take_snapshot(
-    supervisor: Supervisor, sampler: Sampler, history: CpuHistory | None = None
+    supervisor: Supervisor,
+    sampler: Sampler,
+    history: CpuHistory | None = None,
+    program: ProgramRun | None = None,
 ) -> list[WorkerRow]:
-    """Poll the supervisor, sample the live processes, and join the two; blocking."""
+    """Poll the supervisor (and the watched program), sample the live processes, and
+    join the two; blocking."""
     statuses = supervisor.poll()
+    processes = program.poll() if program is not None else []
     requests = {
         status.worker_id: SampleRequest(status.pid, status.started_at, status.create_time)
         for status in statuses
         if status.alive and status.pid is not None
     }
+    requests.update(
+        (process.row_id, SampleRequest(process.pid, process.started_at, process.create_time))
+        for process in processes
+        if process.alive
+    )
     samples = sampler.sample(requests)
     if history is not None:
         history.record(samples)
-        history.keep_only(status.worker_id for status in statuses)
-    return build_rows(statuses, samples, time.time(), history)
+        history.keep_only([*(s.worker_id for s in statuses), *(p.row_id for p in processes)])
+    now = time.time()
+    return [
+        *program_rows(processes, samples, now, history),
+        *build_rows(statuses, samples, now, history),
+    ]
 
 
 # -- sorting and alerts -----------------------------------------------------------------

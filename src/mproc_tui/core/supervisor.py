@@ -36,6 +36,7 @@ from mproc_tui.core.reaper import Reaper
 from mproc_tui.core.spawner_thread import SpawnerThread
 from mproc_tui.core.target_reference import absolute_reference
 from mproc_tui.core.workers import (
+    STOPPING_SIGNALS,
     StopReport,
     SupervisorError,
     WorkerRecord,
@@ -45,8 +46,6 @@ from mproc_tui.core.workers import (
 )
 
 START_METHODS = ("forkserver", "spawn", "fork")
-# Sent to a worker, these ask it to end (STOP, CONT, USR1, USR2 do not).
-STOPPING_SIGNALS = frozenset({signal.SIGTERM, signal.SIGKILL, signal.SIGINT, signal.SIGHUP})
 
 
 class Supervisor:

@@ -7,6 +7,7 @@ immutable ``WorkerStatus`` snapshot, safe to hand across threads.
 
 from __future__ import annotations
 
+import signal
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -19,6 +20,8 @@ from mproc_tui.core.process_control import create_time_of
 
 SLEEPER_TARGET = "mproc_tui.catalog:sleeper"
 PROGRESS_TICK = 0.25  # seconds between progress reports of a long wait
+# Sent to a process, these ask it to end (STOP, CONT, USR1, USR2 do not).
+STOPPING_SIGNALS = frozenset({signal.SIGTERM, signal.SIGKILL, signal.SIGINT, signal.SIGHUP})
 
 
 class Lifecycle(StrEnum):

@@ -26,6 +26,7 @@ from mproc_tui.core.exit_policy import ExitPolicy, ExitStage
 from mproc_tui.core.exit_watchdog import exit_after
 from mproc_tui.core.log_file import JsonLinesLog, fan_out
 from mproc_tui.core.mailbox import BatchMailbox
+from mproc_tui.core.program import ProgramRun
 from mproc_tui.core.records import LogEntry
 from mproc_tui.core.rows import CpuHistory, WorkerRow, newly_failed, take_snapshot
 from mproc_tui.core.sampler import Sampler
@@ -46,7 +47,9 @@ from mproc_tui.ui.widgets.search_box import SearchBox
 from mproc_tui.ui.widgets.worker_table import WorkerTable
 from mproc_tui.ui.wording import (
     app_title,
+    exit_words,
     failure,
+    program_title,
     quit_wait_progress,
     stop_progress,
     stop_summary,
@@ -82,8 +85,9 @@ class MprocApp(App[None]):
         _tune_garbage_collector()
         self.options = options or AppOptions()
         self.mailbox = BatchMailbox(self._logs_waiting, limit=self.options.max_log_lines)
+        records = self.mailbox if log_file is None else fan_out(log_file, self.mailbox)
         self.supervisor = Supervisor(
-            self.mailbox if log_file is None else fan_out(log_file, self.mailbox),
+            records,
             start_method=self.options.start_method,
             level=self.options.level,
             on_change=self._worker_changed,
@@ -91,7 +95,20 @@ class MprocApp(App[None]):
         if log_file is not None:
             # In the TUI, stderr is the screen: a failing log file says so as a toast.
             log_file.on_error = lambda message: warn(self, message)
-        self.exit_policy = ExitPolicy(self.supervisor, self.options.grace)
+        command = self.options.program
+        self.program = (
+            None
+            if command is None
+            else ProgramRun(
+                command,
+                records,
+                self.options.level,
+                self.options.program_start_method,
+                on_change=self._worker_changed,
+            )
+        )
+        self._program_ended = False
+        self.exit_policy = ExitPolicy(self.supervisor, self.options.grace, self.program)
         self.sampler = Sampler()
         self.settings = load_settings()
         self.cpu_history = CpuHistory()
@@ -99,8 +116,8 @@ class MprocApp(App[None]):
         self._sample_lock = threading.Lock()
         self._sample_queued = False
         self._progress_texts: dict[int, str] = {}  # long operations under way: the header
-        self.main_screen = MainScreen(self.supervisor, self.options)
-        self.title = app_title(0, self.options.start_method)
+        self.main_screen = MainScreen(self.supervisor, self.options, self.program)
+        self.title = self._title([])
 
     def get_default_screen(self) -> Screen[Any]:
         return self.main_screen
@@ -115,12 +132,16 @@ class MprocApp(App[None]):
             loop = asyncio.get_running_loop()
             for number in EXIT_SIGNALS:
                 loop.add_signal_handler(number, self._exit_on_signal, number)
+        if self.program is not None:
+            self.program.start()
         plans = lesson_plans(self.options.sleep) if self.options.demo else self.options.workers
         specs = [plan.spec for plan in plans for _ in range(plan.count)]
         if specs:
             self.main_screen.spawn_workers(specs)
 
     def on_unmount(self) -> None:
+        if self.program is not None:
+            self.program.shutdown(self.options.grace)
         self.supervisor.shutdown(self.options.grace)
 
     # -- data in: records and rows --------------------------------------------------------
@@ -149,7 +170,7 @@ class MprocApp(App[None]):
 
     def take_rows(self) -> list[WorkerRow]:
         """One sweep of every worker, on a sampling thread (see ``take_entries``)."""
-        return take_snapshot(self.supervisor, self.sampler, self.cpu_history)
+        return take_snapshot(self.supervisor, self.sampler, self.cpu_history, self.program)
 
     @on(RefreshRequested)
     def refresh_workers(self) -> None:
@@ -169,7 +190,7 @@ class MprocApp(App[None]):
             return
         rows = message.rows
         self.main_screen.show_rows(rows)
-        self.title = app_title(len(rows), self.options.start_method)
+        self.title = self._title(rows)
         if self.exit_policy.stage is ExitStage.RUNNING:  # quitting ends workers on purpose
             for row in newly_failed(self._last_rows, rows):
                 self.notify(
@@ -178,7 +199,22 @@ class MprocApp(App[None]):
         self._last_rows = {row.worker_id: row for row in rows}
         if isinstance(self.screen, QuitScreen):
             # The question is about workers that still run: keep it true as they end.
-            self.screen.show_running(sum(r.exit_code is None and not r.daemon for r in rows))
+            self.screen.show_running(self._still_running(), self.exit_policy.program_running())
+        if self.program is not None and self.program.ended.is_set() and not self._program_ended:
+            self._program_ended = True
+            inform(self, f"{self.program.command.describe()} {exit_words(self.program.returncode)}")
+
+    def _title(self, rows: list[WorkerRow]) -> str:
+        if self.program is None:
+            return app_title(len(rows), self.options.start_method)
+        ended = self.program.ended.is_set()
+        return program_title(
+            self.program.command.describe(), len(rows), ended, self.program.returncode
+        )
+
+    def _still_running(self) -> int:
+        """Non-daemon workers that still run, and the watched program if it does."""
+        return len(self.exit_policy.others()) + self.exit_policy.program_running()
 
     def on_progress_changed(self, message: ProgressChanged) -> None:
         """Long operations under way (joins, stops, quitting): the header's subtitle."""
@@ -247,9 +283,11 @@ class MprocApp(App[None]):
         self.call_from_thread(self._ask_about_the_rest)
 
     def _ask_about_the_rest(self) -> None:
-        running = self.exit_policy.others()
+        running = self._still_running()
+        running_program = self.program if self.exit_policy.program_running() else None
+        program = running_program.command.describe() if running_program else None
         if running:
-            self.push_screen(QuitScreen(len(running), self.options.grace), self._quit_chosen)
+            self.push_screen(QuitScreen(running, self.options.grace, program), self._quit_chosen)
         else:
             self._quit_chosen("wait")
 

@@ -189,6 +189,13 @@ COLUMNS: tuple[Column, ...] = (
         sort=lambda row: len(row.children),
         right=True,
     ),
+    Column(
+        "kind",
+        "Made by",
+        9,
+        cell=lambda row: Cell(row.kind),  # a watched program's: Main, Process, Pool, ...
+        sort=lambda row: row.kind or None,
+    ),
 )
 COLUMN_KEYS = tuple(column.key for column in COLUMNS)
 NAME_COLUMN = COLUMN_KEYS.index("name")

@@ -18,6 +18,7 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Header, Static
 
+from mproc_tui.core.program import FIRST_ROW, ProgramRun
 from mproc_tui.core.rows import WorkerRow
 from mproc_tui.core.supervisor import Supervisor
 from mproc_tui.core.target_check import check_target
@@ -105,10 +106,13 @@ class MainScreen(Screen[None]):
 
     selected_worker: var[tuple[int, str] | None] = var(None)  # (id, name), for the log view
 
-    def __init__(self, supervisor: Supervisor, options: AppOptions) -> None:
+    def __init__(
+        self, supervisor: Supervisor, options: AppOptions, program: ProgramRun | None = None
+    ) -> None:
         super().__init__()
         self.supervisor = supervisor
         self.options = options
+        self.program = program  # mproc-tui run: the watched program, whose rows share the table
         self._joins_watched: set[int] = set()
         # Made here and held, never queried: the app hands records and rows to them
         # from its first moment, before this screen is mounted, and while dialogs show.
@@ -160,6 +164,20 @@ class MainScreen(Screen[None]):
             warn(self, "No worker selected.")
         return worker_id
 
+    def _owner(self, worker_id: int) -> Supervisor | ProgramRun:
+        """Who steers the row's process: mproc-tui's supervisor, or the watched program."""
+        if self.program is not None and worker_id >= FIRST_ROW:
+            return self.program
+        return self.supervisor
+
+    def _program_process(self, worker_id: int, why: str) -> bool:
+        """True (and says ``why`` not) if the row is one of the watched program's processes."""
+        if self._owner(worker_id) is self.supervisor:
+            return False
+        row = self.worker_table.row_of(worker_id)
+        warn(self, f"{row.name if row else 'That process'} {why}")
+        return True
+
     # -- spawning -------------------------------------------------------------------------
 
     def action_spawn(self) -> None:
@@ -186,7 +204,9 @@ class MainScreen(Screen[None]):
 
     def action_restart(self) -> None:
         worker_id = self._selected()
-        if worker_id is not None:
+        if worker_id is not None and not self._program_process(
+            worker_id, "belongs to the program: it cannot be restarted on its own."
+        ):
             self.restart_worker(worker_id)
 
     @work(thread=True, group="spawn")
@@ -205,14 +225,16 @@ class MainScreen(Screen[None]):
         worker_id = self._selected()
         if worker_id is None:
             return
-        name = self.supervisor.status(worker_id).name
+        row = self.worker_table.row_of(worker_id)
+        name = row.name if row is not None else f"worker {worker_id}"
+        owner = self._owner(worker_id)
 
         def send(choice: SignalChoice | None) -> None:
             if choice is None:
                 return
             number, with_children = choice.signal_number, choice.with_children
             with reporting_errors(self):
-                count = self.supervisor.send_signal(worker_id, number, with_children)
+                count = owner.send_signal(worker_id, number, with_children)
                 inform(self, signal_sent(number, name, count, with_children))
 
         self.app.push_screen(SignalScreen(name), send)
@@ -230,28 +252,39 @@ class MainScreen(Screen[None]):
             return
         child_pid = self.worker_table.selected_child_pid
         row = self.worker_table.row_of(worker_id)
+        owner = self._owner(worker_id)
         if child_pid is not None:
             with reporting_errors(self):
-                self.supervisor.signal_descendant(worker_id, child_pid, signal_number)
-        elif row is None or not row.children or row.exit_code is not None:
+                owner.signal_descendant(worker_id, child_pid, signal_number)
+        elif row is None or not row.children or not row.running:
             with reporting_errors(self):
-                self.supervisor.send_signal(worker_id, signal_number)
+                owner.send_signal(worker_id, signal_number)
         else:
 
             def chosen(choice: ChildrenChoice | None) -> None:
                 if choice is not None:
                     with reporting_errors(self):
                         children = choice == "with-children"
-                        self.supervisor.send_signal(worker_id, signal_number, children)
+                        owner.send_signal(worker_id, signal_number, children)
 
             self.app.push_screen(ChildrenScreen(action, row.name, row.children), chosen)
 
     def action_stop_all(self) -> None:
         worker_ids = self.supervisor.live_worker_ids()
+        program = self.program
+        if program is not None and not program.ended.is_set():
+            self.stop_program(program)
         if worker_ids:
             self.stop_workers(worker_ids)
-        else:
+        elif program is None or program.ended.is_set():
             warn(self, "No running workers to stop.")
+
+    @work(thread=True, group="stop")
+    def stop_program(self, program: ProgramRun) -> None:
+        """T with a watched program: it and every process it started, as quitting would."""
+        with OperationProgress(self.app) as progress:
+            progress.show(f"terminating {program.command.describe()}…")
+            program.stop(self.options.grace)
 
     @work(thread=True, group="stop")
     def stop_workers(self, worker_ids: list[int]) -> None:
@@ -269,7 +302,9 @@ class MainScreen(Screen[None]):
 
     def action_join(self) -> None:
         worker_id = self._selected()
-        if worker_id is not None:
+        if worker_id is not None and not self._program_process(
+            worker_id, "is not mproc-tui's child: it cannot be joined; its row shows how it ends."
+        ):
             self._join([worker_id])
 
     def action_join_all(self) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
+from mproc_tui.core.program import ProgramCommand
 from mproc_tui.core.worker_plan import WorkerPlan
 
 
@@ -18,3 +19,5 @@ class AppOptions:
     grace: float = 3.0
     demo: bool = False
     workers: tuple[WorkerPlan, ...] = ()  # started at launch (--demo, --config, --target)
+    program: ProgramCommand | None = None  # mproc-tui run: the program to watch
+    program_start_method: str | None = None  # its default start method, if given

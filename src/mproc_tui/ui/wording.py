@@ -52,6 +52,21 @@ def app_title(workers: int, start_method: str) -> str:
     return f"mproc-tui — {plural(workers, 'worker')} · {start_method}"
 
 
+def exit_words(code: int | None) -> str:
+    """``exited with code 0``, ``was killed by SIGTERM``: how a program ended."""
+    if code is None:
+        return "is running"
+    if code < 0:
+        return f"was killed by {signal_name(-code)}"
+    return f"exited with code {code}"
+
+
+def program_title(program: str, processes: int, ended: bool, code: int | None) -> str:
+    """``mproc-tui — lesson.py · 3 processes · running`` (then ``· exited with code 0``)."""
+    state = exit_words(code) if ended else "running"
+    return f"mproc-tui — {safe_text(program)} · {plural(processes, 'process')} · {state}"
+
+
 def table_summary(rows: Iterable[WorkerRow]) -> str:
     """``3 running · 1 exited · 1 failed``: the table's title.
 
@@ -60,7 +75,7 @@ def table_summary(rows: Iterable[WorkerRow]) -> str:
     """
     running = exited = failed = terminated = 0
     for row in rows:
-        if row.exit_code is None:
+        if row.running:
             running += 1
         elif row.failed and row.stop_requested:
             terminated += 1

@@ -9,7 +9,7 @@ from textual.binding import Binding
 from textual.containers import Grid, Horizontal
 from textual.widgets import Button, Label
 
-from mproc_tui.core.text import plural
+from mproc_tui.core.text import plural, safe_text
 from mproc_tui.ui.screens.click_away import ClickAwayModal
 
 QuitChoice = Literal["wait", "terminate"]
@@ -37,10 +37,11 @@ class QuitScreen(ClickAwayModal[QuitChoice]):
         Binding("escape", "choose(None)", "Cancel"),
     ]
 
-    def __init__(self, running: int, grace: float) -> None:
+    def __init__(self, running: int, grace: float, program: str | None = None) -> None:
         super().__init__()
-        self.running = running
+        self.running = running  # non-daemon workers, and the watched program if it runs
         self.grace = grace
+        self.program = program  # mproc-tui run: the program's name while it runs
 
     def compose(self) -> ComposeResult:
         with Grid(id="quit-dialog", classes="dialog"):
@@ -53,7 +54,12 @@ class QuitScreen(ClickAwayModal[QuitChoice]):
 
     def _question(self) -> str:
         verb = "is" if self.running == 1 else "are"
-        return f"{plural(self.running, 'non-daemon worker')} {verb} still running."
+        if self.program is None:
+            return f"{plural(self.running, 'non-daemon worker')} {verb} still running."
+        program, workers = safe_text(self.program), self.running - 1
+        if not workers:
+            return f"{program} is still running."
+        return f"{program} and {plural(workers, 'non-daemon worker')} are still running."
 
     def _detail(self) -> str:
         pronoun = "it" if self.running == 1 else "them"
@@ -62,12 +68,13 @@ class QuitScreen(ClickAwayModal[QuitChoice]):
             f"(SIGTERM, then SIGKILL after {self.grace:g} s)?"
         )
 
-    def show_running(self, running: int) -> None:
+    def show_running(self, running: int, program_running: bool = False) -> None:
         """Keep the question true; once none run there is nothing to ask."""
         if running == 0:
             self.dismiss("wait")
-        elif running != self.running:
+        elif running != self.running or (self.program is not None) != program_running:
             self.running = running
+            self.program = self.program if program_running else None
             self.query_one("#quit-question", Label).update(self._question())
             self.query_one("#quit-detail", Label).update(self._detail())
 

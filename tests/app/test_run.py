@@ -1,0 +1,108 @@
+"""mproc-tui run in the app: an existing program's processes as rows, its records in the pane."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from mproc_tui.core.program import ProgramCommand
+from mproc_tui.ui.app import MprocApp
+from mproc_tui.ui.options import AppOptions
+from tests.app.helpers import (
+    SIZE,
+    gone,
+    log_lines,
+    screen_text,
+    table_rows,
+    toasts,
+    wait_for,
+)
+
+PROGRAMS = Path(__file__).parents[1] / "support" / "programs"
+
+
+def run_app(script: str, *args: str, start_method: str | None = None) -> MprocApp:
+    command = ProgramCommand(sys.executable, str(PROGRAMS / script), args=args)
+    options = AppOptions(refresh=0.2, grace=1.0, program=command, program_start_method=start_method)
+    return MprocApp(options)
+
+
+def rows_by_name(app: MprocApp) -> dict[str, dict[str, str]]:
+    return {row["name"]: row for row in table_rows(app)}
+
+
+async def test_the_daemon_lesson_runs_unchanged_and_the_screen_stays(start_method: str) -> None:
+    app = run_app("lesson_daemon.py", start_method=start_method)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(
+            pilot,
+            lambda: {"MainProcess", "Process-1", "renamed worker"} <= set(rows_by_name(app)),
+            "the lesson's processes as rows",
+        )
+        rows = rows_by_name(app)
+        assert (rows["Process-1"]["daemon"], rows["renamed worker"]["daemon"]) == ("yes", "no")
+        assert rows["Process-1"]["kind"] == "Process" and rows["MainProcess"]["kind"] == "Main"
+        assert rows["Process-1"]["method"] == start_method
+        records = [
+            f"DEBUG    {name}: {step}"
+            for name in ("Process-1", "renamed worker")
+            for step in ("start", "end")
+        ]
+        await wait_for(
+            pilot,
+            lambda: all(any(record in line for line in log_lines(app)) for record in records),
+            "the four records, as records",
+        )
+        await wait_for(
+            pilot,
+            lambda: "exited with code 0" in screen_text(app),
+            "the program's end in the title",
+        )
+        assert app.is_running  # the screen stays, with every row's final state
+        await wait_for(
+            pilot,
+            lambda: [row["exit"] for row in table_rows(app)] == ["0", "0", "0"],
+            "every exit code",
+        )
+        assert any("lesson_daemon.py exited with code 0" in toast for toast in toasts(app))
+        pids = [int(row["pid"]) for row in table_rows(app)]
+        await pilot.press("q")
+        await wait_for(pilot, lambda: not app.is_running, "the app to exit")
+    assert all(gone(pid) for pid in pids)
+
+
+async def test_keys_on_the_programs_processes(tmp_path: Path) -> None:
+    app = run_app("pool_program.py", "100000000", start_method="fork")
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await wait_for(
+            pilot,
+            lambda: sum(row["kind"] == "Pool" for row in table_rows(app)) == 3,
+            "the Pool's three workers",
+        )
+        table = app.main_screen.worker_table
+        names = [row["name"] for row in table_rows(app)]
+        table.move_cursor(names.index("ForkPoolWorker-2"))
+        await pilot.press("j")
+        await wait_for(
+            pilot, lambda: any("cannot be joined" in t for t in toasts(app)), "why j cannot"
+        )
+        await pilot.press("r")
+        await wait_for(
+            pilot, lambda: any("cannot be restarted" in t for t in toasts(app)), "why r cannot"
+        )
+        pid = int(rows_by_name(app)["ForkPoolWorker-2"]["pid"])
+        await pilot.press("K")
+        await wait_for(pilot, lambda: gone(pid), "the Pool worker killed")
+        await wait_for(
+            pilot,
+            lambda: rows_by_name(app)["ForkPoolWorker-2"]["state"] in ("ended", "killed"),
+            "its row to say so",
+        )
+        # The Pool replaces it, as it would without mproc-tui.
+        await wait_for(pilot, lambda: "ForkPoolWorker-4" in rows_by_name(app), "the replacement")
+        pids = [int(row["pid"]) for row in table_rows(app)]
+        await pilot.press("q")
+        await wait_for(pilot, lambda: "still running" in screen_text(app), "the quit question")
+        await pilot.press("t")
+        await wait_for(pilot, lambda: not app.is_running, "the app to exit", timeout=30)
+    assert all(gone(pid) for pid in pids)

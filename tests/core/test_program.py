@@ -1,0 +1,135 @@
+"""mproc-tui run, without a screen: real programs, unchanged, and every process they start."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import psutil
+import pytest
+
+from mproc_tui.core.program import MAIN_NAME, ProgramCommand, ProgramRun
+from tests.conftest import Collector, wait_until
+
+PROGRAMS = Path(__file__).parents[1] / "support" / "programs"
+
+
+@pytest.fixture
+def run_program(collector: Collector) -> Iterator[object]:
+    runs: list[ProgramRun] = []
+
+    def start(script: str, *args: str, start_method: str | None = None) -> ProgramRun:
+        command = ProgramCommand(sys.executable, str(PROGRAMS / script), args=args)
+        run = ProgramRun(command, collector, level=10, start_method=start_method)
+        runs.append(run)
+        run.start()
+        return run
+
+    yield start
+    for run in runs:
+        run.shutdown(grace=1.0)
+
+
+def _finished(run: ProgramRun, collector: Collector, records: int, logger: str = "root") -> None:
+    assert run.ended.wait(30), "the program did not end"
+    wait_until(
+        lambda: sum(entry.logger_name == logger for entry in collector.entries) >= records,
+        10,
+        f"{records} records of {logger}",
+    )
+
+
+def test_the_lesson_runs_unchanged_under_every_start_method(
+    run_program, collector: Collector, start_method: str
+) -> None:
+    run = run_program("lesson_process.py", start_method=start_method)
+    _finished(run, collector, 4)
+    assert run.returncode == 0
+    statuses = {status.name: status for status in run.poll()}
+    assert set(statuses) == {MAIN_NAME, "Process-1", "renamed worker"}
+    for name in ("Process-1", "renamed worker"):
+        assert statuses[name].kind == "Process"
+        assert not statuses[name].daemon
+        assert statuses[name].parent_pid == run.pid
+        assert statuses[name].start_method == start_method
+        assert statuses[name].exit_code == 0
+    assert statuses[MAIN_NAME].kind == "Main" and statuses[MAIN_NAME].exit_code == 0
+    records = [
+        (entry.process_name, entry.message)
+        for entry in collector.entries
+        if entry.logger_name == "root"
+    ]
+    assert sorted(records) == sorted(
+        [(name, step) for name in ("Process-1", "renamed worker") for step in ("start", "end")]
+    )
+    # Each record belongs to its process's row; the program's own console output
+    # (basicConfig's stream handler) arrives too, captured line by line.
+    rows = {status.pid: status.row_id for status in statuses.values()}
+    assert all(entry.worker_id == rows[entry.pid] for entry in collector.entries)
+    printed = [entry.message for entry in collector.entries if entry.logger_name == "stderr"]
+    assert "renamed worker: start" in printed and "Process-1: end" in printed
+
+
+def test_the_daemon_lesson_shows_the_daemon_flag(run_program, collector: Collector) -> None:
+    run = run_program("lesson_daemon.py")
+    _finished(run, collector, 4)
+    daemons = {status.name: status.daemon for status in run.poll()}
+    assert daemons == {MAIN_NAME: False, "Process-1": True, "renamed worker": False}
+
+
+@pytest.mark.parametrize(
+    ("script", "kind", "names", "logger"),
+    [
+        ("pool_program.py", "Pool", {"PoolWorker-1", "PoolWorker-2", "PoolWorker-3"}, "squares"),
+        ("executor_program.py", "Executor", {"Process-1", "Process-2"}, "cubes"),
+        ("manager_program.py", "Manager", {"SyncManager-1"}, "shared"),
+    ],
+)
+def test_pools_executors_and_managers_are_seen_with_their_names(
+    run_program,
+    collector: Collector,
+    start_method: str,
+    script: str,
+    kind: str,
+    names: set[str],
+    logger: str,
+) -> None:
+    run = run_program(script, start_method=start_method)
+    assert run.ended.wait(30)
+    wait_until(
+        lambda: any(
+            e.process_name == MAIN_NAME and e.logger_name == logger for e in collector.entries
+        ),
+        10,
+        "the main process's last record",
+    )
+    assert run.returncode == 0
+    made = {status.name for status in run.poll() if status.kind == kind}
+    prefix = {"fork": "Fork", "spawn": "Spawn", "forkserver": "ForkServer"}[start_method]
+    expected = {f"{prefix}{name}" if kind != "Manager" else name for name in names}
+    assert expected <= made, made
+    by_pid = {status.pid: status.name for status in run.poll()}
+    workers = [
+        e for e in collector.entries if e.logger_name == logger and e.process_name != MAIN_NAME
+    ]
+    assert workers, "no record from the program's workers"
+    assert all(by_pid[e.pid] == e.process_name for e in workers)
+
+
+def test_nothing_of_the_program_outlives_a_shutdown(run_program, collector: Collector) -> None:
+    run = run_program("pool_program.py", "1000000")  # a Pool busy for a long time
+    wait_until(
+        lambda: sum(status.kind == "Pool" for status in run.poll()) == 3, 20, "the Pool's workers"
+    )
+    pids = [status.pid for status in run.poll()]
+    run.shutdown(grace=1.0)
+    wait_until(lambda: not any(psutil.pid_exists(pid) and _alive(pid) for pid in pids), 10, "none")
+    assert run.returncode is not None
+
+
+def _alive(pid: int) -> bool:
+    try:
+        return psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
+        return False
