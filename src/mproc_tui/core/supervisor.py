@@ -51,11 +51,9 @@ START_METHODS = ("forkserver", "spawn", "fork")
 class Supervisor:
     """Starts and steers worker processes and routes their logs to ``on_logs``.
 
-    ``on_change`` (optional) is called whenever a worker changed: spawned, signalled,
-    asked to join, stopped, restarted, cleared, or ended. It runs on the thread that
-    made the change (the reaper's for an ending), never under the supervisor's lock,
-    so a view refreshes at once instead of at its next tick, without being told by
-    whoever acted.
+    ``on_change`` (optional) is called whenever a worker changed (spawned, signalled,
+    asked to join, stopped, cleared, ended), on the thread that made the change, never
+    under the supervisor's lock: a view refreshes at once, told by no one who acted.
     """
 
     def __init__(
@@ -72,10 +70,9 @@ class Supervisor:
         self.start_method = start_method
         self.level = level
         self._on_change = on_change
-        # Helpers for every method start now (a worker may ask for another method
-        # later, from inside the running app). The fork server is shared by the whole
-        # process and its death signal follows the thread that starts it: build the
-        # supervisor on the main thread.
+        # Helpers for every method start now (a worker may ask for another later, from
+        # inside the running app). The fork server's death signal follows the thread
+        # that starts it: build the supervisor on the main thread.
         start_helper_processes()
         # After the helpers, so the fork server does not hold the guardian's pipe.
         self._guardian = Guardian()
@@ -87,11 +84,9 @@ class Supervisor:
         self._process_groups: list[tuple[int, float | None]] = []
         self._closed = False
         self._shut_down = threading.Event()  # ends joins that would otherwise wait forever
-        # One thread for the whole session: see the module docstring.
-        self._spawner = SpawnerThread()
-        # Process.start() polls every earlier child (multiprocessing's _cleanup); under
-        # forkserver a poll reads the exit status from the sentinel, and two readers at
-        # once leave one with 255. Starting and reaping therefore take turns.
+        self._spawner = SpawnerThread()  # one thread for the whole session: see the top
+        # Process.start() polls every earlier child (multiprocessing's _cleanup): under
+        # forkserver two readers of a sentinel leave one with 255. Start and reap in turn.
         self._reap_lock = threading.Lock()
         self._reaper = Reaper(self._reap)
 
@@ -150,6 +145,12 @@ class Supervisor:
         )
         self._reaper.watch(worker_id, worker.exit_watch or process.sentinel)
         return worker_id
+
+    def guard_group(self, pid: int) -> None:
+        """Kill the group ``pid`` leads on the way out, as a worker's (a watched program's)."""
+        with self._lock:
+            self._process_groups.append((pid, create_time_of(pid)))
+        self._guardian.watch(pid)
 
     def _reap(self, worker_id: int) -> None:
         """On the reaper thread: the worker's sentinel is ready, so it has ended."""

@@ -133,7 +133,7 @@ class MprocApp(App[None]):
             for number in EXIT_SIGNALS:
                 loop.add_signal_handler(number, self._exit_on_signal, number)
         if self.program is not None:
-            self.program.start()
+            self.supervisor.guard_group(self.program.start())  # it leads its own group
         plans = lesson_plans(self.options.sleep) if self.options.demo else self.options.workers
         specs = [plan.spec for plan in plans for _ in range(plan.count)]
         if specs:
