@@ -9,11 +9,14 @@ its own:
 - ``start`` (parent side of ``Process.start``): pid, parent, name, daemon, what made it;
 - ``run`` (child side, ``Process._bootstrap``): the process runs under its own name;
 - ``exit``: an exit code, when the child returns from ``_bootstrap`` or its parent joins it;
-- ``log``: every ``logging`` record created, through the record factory (a handler on
-  the root logger would make the program's own ``basicConfig()`` do nothing).
+- ``logs``: the ``logging`` records created (through the record factory: a handler on
+  the root logger would make the program's own ``basicConfig()`` do nothing), a
+  batch a datagram: every 50 ms from a thread of the agent's, and at once when 200
+  wait, when the process ends, and when it gets SIGTERM (as a Pool's workers do).
 
-Sends never block: when mproc-tui cannot keep up, a record is dropped and counted,
-and the count goes with the next one that gets through. Process messages go to a
+Sends never block. A batch the socket cannot take now waits for the next try; only
+when more than ``MAX_PENDING`` records wait (mproc-tui far behind) are the oldest
+dropped, counted, and the count sent with the next batch. Process messages go to a
 socket of their own (``SOCKET + ".control"``), so a flood of records cannot crowd
 them out. Nothing is pickled.
 """
@@ -29,12 +32,22 @@ SOCKET_VARIABLE = "MPROC_TUI_AGENT_SOCKET"
 LEVEL_VARIABLE = "MPROC_TUI_AGENT_LEVEL"
 START_METHOD_VARIABLE = "MPROC_TUI_AGENT_START_METHOD"  # the program's default, if it sets none
 MAX_TEXT = 60_000  # characters of a message or traceback that fit in one datagram
+BATCH = 200  # records a datagram
+BATCH_BYTES = 100_000
+FLUSH_EVERY = 0.05  # seconds
+MAX_PENDING = 200_000  # records a process keeps while mproc-tui is behind
+FINAL_TRIES = 200  # at the end, tries 5 ms apart before what is left is dropped
 
 _sockets: dict[bool, Any] = {}  # control or not -> this process's socket
 _socket_pid = -1
 _dropped = 0
 _json: Any = None
 _installed = False
+_pending: list[list[Any]] = []  # this process's records, not yet in a batch
+_ready: list[tuple[bytes, int]] = []  # batches the socket could not take yet, in order
+_waiting = 0  # records in _ready
+_pending_pid = -1
+_pending_lock: Any = None
 
 
 def install() -> None:
@@ -55,12 +68,26 @@ def install() -> None:
 # -- sending ------------------------------------------------------------------------------
 
 
-def send(message: dict[str, Any], control: bool = False) -> None:
-    """One message, never blocking; a datagram that cannot go now is dropped and counted."""
-    global _socket_pid, _dropped, _json
+def send(message: dict[str, Any], control: bool = False) -> bool:
+    """One message, never blocking; False if it could not go now."""
+    return _send_bytes(_dumps(message), control)
+
+
+def _dumps(message: dict[str, Any]) -> bytes:
+    global _json
+    if _json is None:
+        import json
+
+        _json = json
+    data: bytes = _json.dumps(message, default=repr).encode("utf-8", "backslashreplace")
+    return data
+
+
+def _send_bytes(data: bytes, control: bool = False) -> bool:
+    global _socket_pid
     path = os.environ.get(SOCKET_VARIABLE)
     if not path:
-        return
+        return True
     pid = os.getpid()
     try:
         if _socket_pid != pid:  # a fork child: sockets of its own
@@ -70,22 +97,14 @@ def send(message: dict[str, Any], control: bool = False) -> None:
         if sender is None:
             import socket
 
-            if _json is None:
-                import json
-
-                _json = json
             sender = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
             sender.setblocking(False)
             sender.connect(path + ".control" if control else path)
             _sockets[control] = sender
-        if _dropped and not control:
-            message["dropped"] = _dropped
-        sender.send(_json.dumps(message, default=repr).encode("utf-8", "backslashreplace"))
-        if not control:
-            _dropped = 0
+        sender.send(data)
+        return True
     except OSError:  # full (the app is behind), gone (the app ended), or too large
-        if not control:
-            _dropped += 1
+        return False
 
 
 # -- processes ----------------------------------------------------------------------------
@@ -149,10 +168,12 @@ def _patch_multiprocessing(process_module: Any) -> None:
     def patched_bootstrap(self: Any, *args: Any, **kwargs: Any) -> int:
         message = {"t": "run", "pid": os.getpid(), "name": self.name, "daemon": bool(self.daemon)}
         send(message, control=True)
+        _flush_on_sigterm()
         code = 1
         try:
             code = bootstrap(self, *args, **kwargs)
         finally:
+            flush(final=True)
             send({"t": "exit", "pid": os.getpid(), "code": code}, control=True)
         return code  # type: ignore[no-any-return]
 
@@ -199,23 +220,109 @@ def _send_record(record: Any, formatter: Any) -> None:
         traceback = record.exc_text
     if record.stack_info:
         traceback = f"{traceback}\n{record.stack_info}" if traceback else record.stack_info
-    send(
-        {
-            "t": "log",
-            "created": record.created,
-            "level": record.levelno,
-            "level_name": record.levelname,
-            "logger": record.name,
-            "process_name": record.processName,
-            "pid": record.process,
-            "thread": record.threadName,
-            "path": record.pathname,
-            "line": record.lineno,
-            "function": record.funcName,
-            "message": str(message)[:MAX_TEXT],
-            "traceback": None if traceback is None else str(traceback)[:MAX_TEXT],
-        }
+    _queue(
+        [
+            record.created,
+            record.levelno,
+            record.levelname,
+            record.name,
+            record.processName,
+            record.process,
+            record.threadName,
+            record.pathname,
+            record.lineno,
+            record.funcName,
+            str(message)[:MAX_TEXT],
+            None if traceback is None else str(traceback)[:MAX_TEXT],
+        ]
     )
+
+
+# -- batches of records -------------------------------------------------------------------
+
+
+def _queue(item: list[Any]) -> None:
+    if _pending_pid != os.getpid():
+        _start_batching()
+    _pending.append(item)  # atomic; flush takes from the front under the lock
+    if len(_pending) >= BATCH:
+        flush()
+
+
+def _start_batching() -> None:
+    """In each process (a fork child too): its own lock, list and flushing thread."""
+    global _pending_pid, _pending_lock, _pending, _waiting
+    import atexit
+    import threading
+
+    _pending_pid = os.getpid()
+    _pending_lock = threading.RLock()  # re-entrant: a SIGTERM may land while it is held
+    _pending, _waiting = [], 0
+    _ready.clear()
+    threading.Thread(target=_flush_now_and_then, name="mproc-tui-agent", daemon=True).start()
+    atexit.register(flush, final=True)
+
+
+def _flush_now_and_then() -> None:
+    pid = os.getpid()
+    while _pending_pid == pid:
+        time.sleep(FLUSH_EVERY)
+        flush()
+
+
+def flush(final: bool = False) -> None:
+    """Send what waits, a batch a datagram, in order; a datagram the socket cannot take
+    waits for the next try (``final``: tried for up to a second, then dropped, counted)."""
+    global _dropped, _waiting
+    if _pending_pid != os.getpid() or _pending_lock is None:
+        return
+    with _pending_lock:  # one sender at a time: batches go out in the order logged
+        while _pending:
+            batch = _pending[:BATCH]
+            size = sum(len(item[10]) + len(item[11] or "") for item in batch)
+            while len(batch) > 1 and size > BATCH_BYTES:
+                size -= len(batch[-1][10]) + len(batch[-1][11] or "")
+                batch.pop()
+            del _pending[: len(batch)]
+            _ready.append((_encode(batch), len(batch)))
+            _waiting += len(batch)
+        tries = FINAL_TRIES if final else 1
+        while _ready:
+            if _send_bytes(_ready[0][0]):
+                _waiting -= _ready.pop(0)[1]
+                continue
+            tries -= 1
+            if tries <= 0:
+                break
+            time.sleep(0.005)
+        while _ready and (final or _waiting > MAX_PENDING):  # the oldest go first
+            count = _ready.pop(0)[1]
+            _waiting -= count
+            _dropped += count
+
+
+def _encode(batch: list[list[Any]]) -> bytes:
+    global _dropped
+    message: dict[str, Any] = {"t": "logs", "records": batch}
+    if _dropped:
+        message["dropped"], _dropped = _dropped, 0
+    return _dumps(message)
+
+
+def _flush_on_sigterm() -> None:
+    """A Pool terminates its workers with SIGTERM: send what waits, then end as SIGTERM
+    would have ended it. Only where the program set no handler of its own."""
+    import signal
+
+    if signal.getsignal(signal.SIGTERM) is not signal.SIG_DFL:
+        return
+
+    def on_sigterm(number: int, frame: Any) -> None:
+        flush(final=True)
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        os.kill(os.getpid(), signal.SIGTERM)
+
+    signal.signal(signal.SIGTERM, on_sigterm)
 
 
 def _set_floor(logging: Any) -> None:

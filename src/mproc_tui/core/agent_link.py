@@ -116,10 +116,8 @@ class AgentLink:
                 for data in _drain(self._control, 1000):
                     self._read(data)
             if self._socket in ready:
-                for data in _drain(self._socket, 5000):
-                    entry = self._read(data)
-                    if entry is not None:
-                        batch.append(entry)
+                for data in _drain(self._socket, 500):
+                    batch.extend(self._read(data))
             now = time.monotonic()
             if batch and (now >= due or not ready):
                 self.received += len(batch)
@@ -130,41 +128,48 @@ class AgentLink:
             if stopping and not ready:  # drained: nothing came for a whole interval
                 return
 
-    def _read(self, data: bytes) -> LogEntry | None:
+    def _read(self, data: bytes) -> list[LogEntry]:
         try:
             message = json.loads(data)
         except ValueError:
             self.malformed += 1
-            return None
+            return []
         if not isinstance(message, dict):
             self.malformed += 1
-            return None
+            return []
         self.dropped += _integer(message.get("dropped"))
         kind = message.get("t")
-        pid = _integer(message.get("pid"))
-        if kind == "log":
-            return self._entry(message, pid)
-        if kind in ("start", "run", "exit") and pid > 0:
+        if kind == "logs" and isinstance(message.get("records"), list):
+            entries = [self._entry(record) for record in message["records"]]
+            return [entry for entry in entries if entry is not None]
+        if kind in ("start", "run", "exit") and _integer(message.get("pid")) > 0:
             self._on_process(message)
         else:
             self.malformed += 1
-        return None
+        return []
 
-    def _entry(self, message: dict[str, Any], pid: int) -> LogEntry:
-        name = _text(message.get("process_name"), "?")
-        traceback = message.get("traceback")
+    def _entry(self, record: object) -> LogEntry | None:
+        """A record as the agent lists it: created, level, level name, logger, process
+        name, pid, thread, path, line, function, message, traceback."""
+        if not isinstance(record, list) or len(record) != 12:
+            self.malformed += 1
+            return None
+        created, level, level_name, logger, name, pid, thread, path, line, function = record[:10]
+        message, traceback = record[10], record[11]
+        name = _text(name, "?")
+        pid = _integer(pid)
         return LogEntry(
             worker_id=self._worker_of(pid, name),
-            created=_number(message.get("created")),
-            level=_integer(message.get("level")),
-            level_name=_text(message.get("level_name"), "?"),
-            logger_name=_text(message.get("logger"), "?"),
+            created=_number(created),
+            level=_integer(level),
+            level_name=_text(level_name, "?"),
+            logger_name=_text(logger, "?"),
             process_name=name,
             pid=pid,
-            thread_name=_text(message.get("thread")),
-            pathname=_text(message.get("path")),
-            lineno=_integer(message.get("line")),
-            function=_text(message.get("function")),
-            message=_text(message.get("message"), repr(message.get("message"))),
+            thread_name=_text(thread),
+            pathname=_text(path),
+            lineno=_integer(line),
+            function=_text(function),
+            message=_text(message, repr(message)),
             traceback=traceback if isinstance(traceback, str) else None,
         )
