@@ -23,4 +23,5 @@ if __name__ == "__main__":
     total = int(sys.argv[1]) if len(sys.argv) > 1 else 200_000
     with Pool(4) as pool:
         done = sum(pool.map(log_many, [total // 4] * 4))
-    print(json.dumps({"seconds": time.perf_counter() - started, "records": done, "ended": time.time()}))
+    seconds = time.perf_counter() - started
+    print(json.dumps({"seconds": seconds, "records": done, "ended": time.time()}))
