@@ -10,6 +10,7 @@ import psutil
 import pytest
 
 from mproc_tui.core.program import MAIN_NAME, ProgramCommand, ProgramRun
+from mproc_tui.core.records import LogEntry
 from tests.conftest import Collector, wait_until
 
 PROGRAMS = Path(__file__).parents[1] / "support" / "programs"
@@ -97,23 +98,23 @@ def test_pools_executors_and_managers_are_seen_with_their_names(
 ) -> None:
     run = run_program(script, start_method=start_method)
     assert run.ended.wait(30)
-    wait_until(
-        lambda: any(
-            e.process_name == MAIN_NAME and e.logger_name == logger for e in collector.entries
-        ),
-        10,
-        "the main process's last record",
-    )
+
+    def of(main: bool) -> list[LogEntry]:
+        return [
+            e
+            for e in collector.entries
+            if e.logger_name == logger and (e.process_name == MAIN_NAME) == main
+        ]
+
+    # Records of processes that ended come when their streams end: wait for both.
+    wait_until(lambda: bool(of(main=True)) and bool(of(main=False)), 10, "every record")
     assert run.returncode == 0
     made = {status.name for status in run.poll() if status.kind == kind}
     prefix = {"fork": "Fork", "spawn": "Spawn", "forkserver": "ForkServer"}[start_method]
     expected = {f"{prefix}{name}" if kind != "Manager" else name for name in names}
     assert expected <= made, made
     by_pid = {status.pid: status.name for status in run.poll()}
-    workers = [
-        e for e in collector.entries if e.logger_name == logger and e.process_name != MAIN_NAME
-    ]
-    assert workers, "no record from the program's workers"
+    workers = of(main=False)
     assert all(by_pid[e.pid] == e.process_name for e in workers)
 
 

@@ -3,8 +3,7 @@
 Loaded by ``sitecustomize`` in every interpreter of the program (its children inherit
 the environment; fork children inherit the patches). Standard library only, and lazy:
 ``multiprocessing`` and ``logging`` are patched when the program imports them, never
-imported here. It tells mproc-tui, over a Unix datagram socket, each JSON message on
-its own:
+imported here. It tells mproc-tui:
 
 - ``start`` (parent side of ``Process.start``): pid, parent, name, daemon, what made it;
 - ``run`` (child side, ``Process._bootstrap``): the process runs under its own name;
@@ -14,11 +13,12 @@ its own:
   batch a datagram: every 50 ms from a thread of the agent's, and at once when 200
   wait, when the process ends, and when it gets SIGTERM (as a Pool's workers do).
 
-Sends never block. A batch the socket cannot take now waits for the next try; only
-when more than ``MAX_PENDING`` records wait (mproc-tui far behind) are the oldest
-dropped, counted, and the count sent with the next batch. Process messages go to a
-socket of their own (``SOCKET + ".control"``), so a flood of records cannot crowd
-them out. Nothing is pickled.
+Each process has its own stream to mproc-tui (a Unix socket), one JSON message a line,
+so a process killed mid-write cuts only its own last line. Sends never block: what the
+socket cannot take now waits, in order, for the next try; a process that ends leaves
+the rest in a file for mproc-tui (``flush``). Only when more than ``MAX_WAITING``
+bytes wait (mproc-tui far behind) are the oldest records dropped, counted, and the
+count sent with the next batch. Nothing is pickled.
 """
 
 from __future__ import annotations
@@ -31,23 +31,21 @@ from typing import Any
 SOCKET_VARIABLE = "MPROC_TUI_AGENT_SOCKET"
 LEVEL_VARIABLE = "MPROC_TUI_AGENT_LEVEL"
 START_METHOD_VARIABLE = "MPROC_TUI_AGENT_START_METHOD"  # the program's default, if it sets none
-MAX_TEXT = 60_000  # characters of a message or traceback that fit in one datagram
-BATCH = 200  # records a datagram
-BATCH_BYTES = 100_000
+MAX_TEXT = 60_000  # characters of a message or traceback kept
+BATCH = 500  # records a message
 FLUSH_EVERY = 0.05  # seconds
-MAX_PENDING = 200_000  # records a process keeps while mproc-tui is behind
-FINAL_TRIES = 200  # at the end, tries 5 ms apart before what is left is dropped
+MAX_WAITING = 64 * 1024 * 1024  # bytes a process keeps while mproc-tui is behind
+FINAL_WAIT = 0.05  # seconds a process that ends gives mproc-tui to take what is left
 
-_sockets: dict[bool, Any] = {}  # control or not -> this process's socket
-_socket_pid = -1
-_dropped = 0
-_json: Any = None
 _installed = False
-_pending: list[list[Any]] = []  # this process's records, not yet in a batch
-_ready: list[tuple[bytes, int]] = []  # batches the socket could not take yet, in order
-_waiting = 0  # records in _ready
-_pending_pid = -1
-_pending_lock: Any = None
+_json: Any = None
+_state_pid = -1  # the process the state below belongs to (a fork child makes its own)
+_lock: Any = None  # re-entrant: a SIGTERM may land while it is held
+_connection: Any = None  # this process's stream to mproc-tui, or None
+_records: list[list[Any]] = []  # records not yet encoded
+_out = bytearray()  # encoded lines not yet taken by the socket, in order
+_dropped = 0  # records dropped while mproc-tui was far behind, not yet reported
+_flushing = False  # a thread flushes every FLUSH_EVERY in this process
 
 
 def install() -> None:
@@ -65,12 +63,27 @@ def install() -> None:
     sys.meta_path.insert(0, _PatchOnImport())
 
 
-# -- sending ------------------------------------------------------------------------------
+# -- sending: one stream a process, a JSON message a line ---------------------------------
 
 
-def send(message: dict[str, Any], control: bool = False) -> bool:
-    """One message, never blocking; False if it could not go now."""
-    return _send_bytes(_dumps(message), control)
+def _state() -> Any:
+    """This process's lock, made afresh in a fork child (the parent's may be held)."""
+    global _state_pid, _lock, _connection, _records, _out, _dropped, _flushing
+    if _state_pid != os.getpid():
+        import threading
+
+        _state_pid = os.getpid()
+        _lock = threading.RLock()
+        _connection, _records, _out, _dropped, _flushing = None, [], bytearray(), 0, False
+    return _lock
+
+
+def send(message: dict[str, Any]) -> None:
+    """A process message, after the records logged before it; never blocking."""
+    with _state():
+        _encode_records()
+        _out.extend(_dumps(message))
+        _pump()
 
 
 def _dumps(message: dict[str, Any]) -> bytes:
@@ -79,32 +92,44 @@ def _dumps(message: dict[str, Any]) -> bytes:
         import json
 
         _json = json
-    data: bytes = _json.dumps(message, default=repr).encode("utf-8", "backslashreplace")
-    return data
+    line: bytes = _json.dumps(message, default=repr).encode("utf-8", "backslashreplace")
+    return line + b"\n"  # JSON escapes newlines: a line is a message
 
 
-def _send_bytes(data: bytes, control: bool = False) -> bool:
-    global _socket_pid
+def _pump(wait: float = 0.0) -> None:
+    """Hand the socket what it takes now (or, with ``wait``, all of it within that time)."""
+    global _connection, _dropped
+    if not _out:
+        return
     path = os.environ.get(SOCKET_VARIABLE)
     if not path:
-        return True
-    pid = os.getpid()
+        _out.clear()
+        return
     try:
-        if _socket_pid != pid:  # a fork child: sockets of its own
-            _sockets.clear()
-            _socket_pid = pid
-        sender = _sockets.get(control)
-        if sender is None:
+        if _connection is None:
             import socket
 
-            sender = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
-            sender.setblocking(False)
-            sender.connect(path + ".control" if control else path)
-            _sockets[control] = sender
-        sender.send(data)
-        return True
-    except OSError:  # full (the app is behind), gone (the app ended), or too large
-        return False
+            _connection = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            _connection.connect(path)
+            _connection.setblocking(False)
+        deadline = time.monotonic() + wait
+        while _out:
+            try:
+                sent = _connection.send(_out)
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    break
+                import select
+
+                select.select([], [_connection], [], max(0.0, deadline - time.monotonic()))
+                continue
+            del _out[:sent]
+    except OSError:  # mproc-tui is gone: nobody to tell
+        _out.clear()
+    if len(_out) > MAX_WAITING:  # mproc-tui far behind: drop whole lines, oldest first
+        cut = _out.find(b"\n", len(_out) - MAX_WAITING)
+        _dropped += _out.count(b"\n", 0, cut)
+        del _out[: cut + 1]
 
 
 # -- processes ----------------------------------------------------------------------------
@@ -161,27 +186,26 @@ def _patch_multiprocessing(process_module: Any) -> None:
                 "kind": _made_by(),
                 "method": _start_method(self),
                 "time": time.time(),
-            },
-            control=True,
+            }
         )
 
     def patched_bootstrap(self: Any, *args: Any, **kwargs: Any) -> int:
         message = {"t": "run", "pid": os.getpid(), "name": self.name, "daemon": bool(self.daemon)}
-        send(message, control=True)
+        send(message)
         _flush_on_sigterm()
         code = 1
         try:
             code = bootstrap(self, *args, **kwargs)
         finally:
+            send({"t": "exit", "pid": os.getpid(), "code": code})
             flush(final=True)
-            send({"t": "exit", "pid": os.getpid(), "code": code}, control=True)
         return code  # type: ignore[no-any-return]
 
     def patched_join(self: Any, timeout: float | None = None) -> None:
         join(self, timeout)
         code = self._popen.returncode if self._popen is not None else None
         if code is not None:
-            send({"t": "exit", "pid": self.pid, "code": code}, control=True)
+            send({"t": "exit", "pid": self.pid, "code": code})
 
     base.start, base._bootstrap, base.join = patched_start, patched_bootstrap, patched_join
 
@@ -242,71 +266,70 @@ def _send_record(record: Any, formatter: Any) -> None:
 
 
 def _queue(item: list[Any]) -> None:
-    if _pending_pid != os.getpid():
-        _start_batching()
-    _pending.append(item)  # atomic; flush takes from the front under the lock
-    if len(_pending) >= BATCH:
-        flush()
+    global _flushing
+    with _state():
+        _records.append(item)
+        if not _flushing:
+            _start_flushing()
+        if len(_records) >= BATCH:
+            _encode_records()
+            _pump()
 
 
-def _start_batching() -> None:
-    """In each process (a fork child too): its own lock, list and flushing thread."""
-    global _pending_pid, _pending_lock, _pending, _waiting
+def _start_flushing() -> None:
+    global _flushing
     import atexit
     import threading
 
-    _pending_pid = os.getpid()
-    _pending_lock = threading.RLock()  # re-entrant: a SIGTERM may land while it is held
-    _pending, _waiting = [], 0
-    _ready.clear()
+    _flushing = True
     threading.Thread(target=_flush_now_and_then, name="mproc-tui-agent", daemon=True).start()
     atexit.register(flush, final=True)
 
 
 def _flush_now_and_then() -> None:
+    """The agent's thread takes none of the program's signals: a signal it took would
+    leave a main thread blocked in C (a Pool worker waiting for work) never woken."""
+    import signal
+
+    try:  # noqa: SIM105 (no contextlib: the agent imports as little as it can)
+        signal.pthread_sigmask(signal.SIG_BLOCK, signal.valid_signals())
+    except (AttributeError, OSError, ValueError):
+        pass
     pid = os.getpid()
-    while _pending_pid == pid:
+    while _state_pid == pid:
         time.sleep(FLUSH_EVERY)
         flush()
 
 
-def flush(final: bool = False) -> None:
-    """Send what waits, a batch a datagram, in order; a datagram the socket cannot take
-    waits for the next try (``final``: tried for up to a second, then dropped, counted)."""
-    global _dropped, _waiting
-    if _pending_pid != os.getpid() or _pending_lock is None:
-        return
-    with _pending_lock:  # one sender at a time: batches go out in the order logged
-        while _pending:
-            batch = _pending[:BATCH]
-            size = sum(len(item[10]) + len(item[11] or "") for item in batch)
-            while len(batch) > 1 and size > BATCH_BYTES:
-                size -= len(batch[-1][10]) + len(batch[-1][11] or "")
-                batch.pop()
-            del _pending[: len(batch)]
-            _ready.append((_encode(batch), len(batch)))
-            _waiting += len(batch)
-        tries = FINAL_TRIES if final else 1
-        while _ready:
-            if _send_bytes(_ready[0][0]):
-                _waiting -= _ready.pop(0)[1]
-                continue
-            tries -= 1
-            if tries <= 0:
-                break
-            time.sleep(0.005)
-        while _ready and (final or _waiting > MAX_PENDING):  # the oldest go first
-            count = _ready.pop(0)[1]
-            _waiting -= count
-            _dropped += count
-
-
-def _encode(batch: list[list[Any]]) -> bytes:
+def _encode_records() -> None:
     global _dropped
-    message: dict[str, Any] = {"t": "logs", "records": batch}
-    if _dropped:
-        message["dropped"], _dropped = _dropped, 0
-    return _dumps(message)
+    while _records:
+        batch = _records[:BATCH]
+        del _records[:BATCH]
+        message: dict[str, Any] = {"t": "logs", "records": batch}
+        if _dropped:
+            message["dropped"], _dropped = _dropped, 0
+        _out.extend(_dumps(message))
+
+
+def flush(final: bool = False) -> None:
+    """Send what waits. ``final`` (the process ends): what mproc-tui has not taken within
+    ``FINAL_WAIT`` goes to a file beside the socket (``spill-PID.jsonl``), which mproc-tui
+    reads once this process's stream ends: the program never waits for the monitor."""
+    if _state_pid != os.getpid():
+        return
+    with _state():
+        _encode_records()
+        _pump(FINAL_WAIT if final else 0.0)
+        path = os.environ.get(SOCKET_VARIABLE)
+        if final and _out and path:
+            spill = os.path.join(os.path.dirname(path), f"spill-{os.getpid()}.jsonl")
+            try:
+                with open(spill, "ab") as file:
+                    file.write(_out)
+            except OSError:
+                pass
+            _out.clear()
 
 
 def _flush_on_sigterm() -> None:

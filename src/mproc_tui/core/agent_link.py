@@ -1,19 +1,19 @@
-"""mproc-tui's end of the agent's socket: JSON datagrams in, records and process events out.
+"""mproc-tui's end of the agents' streams: JSON lines in, records and process events out.
 
-Every interpreter of a watched program sends to two Unix datagram sockets
-(``agent/mproc_tui_agent.py``): records to one, process events to the other (so a
-flood of records cannot crowd them out; they are read first). A datagram is one
-message, so a program process killed mid-send loses at most that message and never
-stalls the others. What arrives is data: decoded as JSON, never unpickled, every
-field checked.
+Every interpreter of a watched program connects to one Unix socket
+(``agent/mproc_tui_agent.py``) and writes one JSON message a line: batches of records,
+and process events in order with them. A stream each, so a process killed mid-write
+cuts only its own last line and never stalls the others. What arrives is data:
+decoded as JSON, never unpickled, every field checked.
 """
 
 from __future__ import annotations
 
 import json
 import os
-import select
+import selectors
 import socket
+import struct
 import threading
 import time
 from collections.abc import Callable
@@ -22,30 +22,10 @@ from typing import Any
 from mproc_tui.core.listener import BatchCallback
 from mproc_tui.core.records import LogEntry
 
-RECEIVE_BUFFER = 8 * 1024 * 1024  # what the kernel holds for us while the UI is busy
-MAX_DATAGRAM = 256 * 1024
+RECEIVE_BUFFER = 4 * 1024 * 1024  # what the kernel holds for us while the UI is busy
+READ_SIZE = 1024 * 1024
 
 ProcessEvent = dict[str, Any]  # a "start", "run" or "exit" message, checked
-
-
-def _bound(path: str) -> socket.socket:
-    receiver = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
-    receiver.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, RECEIVE_BUFFER)
-    receiver.bind(path)
-    os.chmod(path, 0o600)
-    receiver.setblocking(False)
-    return receiver
-
-
-def _drain(receiver: socket.socket, most: int) -> list[bytes]:
-    """What is waiting, up to ``most`` datagrams (the other socket gets its turn then)."""
-    datagrams: list[bytes] = []
-    while len(datagrams) < most:
-        try:
-            datagrams.append(receiver.recv(MAX_DATAGRAM))
-        except (BlockingIOError, InterruptedError):
-            break
-    return datagrams
 
 
 def _text(value: object, default: str = "") -> str:
@@ -63,12 +43,12 @@ def _number(value: object) -> float:
 
 
 class AgentLink:
-    """Receives the agents' messages on its own thread.
+    """Accepts the agents' streams and reads them all on its own thread.
 
     Records go to ``on_records`` in batches (at most one per ``batch_interval``), as
-    the worker transport's do; process events go to ``on_process`` one by one, before
-    any record that follows them. ``worker_of(pid, name)`` names the row a process's
-    records belong to.
+    the worker transport's do; process events go to ``on_process`` one by one, in
+    order with the records around them. ``worker_of(pid, name)`` names the row a
+    process's records belong to.
     """
 
     def __init__(
@@ -84,49 +64,112 @@ class AgentLink:
         self._on_process = on_process
         self._worker_of = worker_of
         self._batch_interval = batch_interval
-        self._socket = _bound(path)
-        self._control = _bound(path + ".control")
+        self._listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self._listener.bind(path)
+        os.chmod(path, 0o600)
+        self._listener.listen(128)
+        self._listener.setblocking(False)
+        self._selector = selectors.DefaultSelector()
+        self._selector.register(self._listener, selectors.EVENT_READ, None)
+        self._partial: dict[socket.socket, bytes] = {}
+        self._peer: dict[socket.socket, int] = {}  # the pid at the other end
         self._stopping = threading.Event()
         self._thread = threading.Thread(target=self._run, name="mproc-tui-agents", daemon=True)
         self.received = 0  # records
-        self.dropped = 0  # messages the agents could not send (reported by them)
-        self.malformed = 0  # datagrams that were not a message we know
+        self.dropped = 0  # records the agents dropped while we were behind (they count them)
+        self.malformed = 0  # lines that were not a message we know
 
     def start(self) -> None:
         self._thread.start()
 
     def stop(self) -> None:
-        """Deliver what has arrived, then stop."""
+        """Deliver what has arrived, then stop (again: nothing)."""
+        if self._stopping.is_set():
+            return
         self._stopping.set()
-        self._thread.join(timeout=5)
-        self._socket.close()
-        self._control.close()
+        if self._thread.is_alive():
+            self._thread.join(timeout=10)
+        for key in list(self._selector.get_map().values()):
+            key.fileobj.close()  # type: ignore[union-attr]
+        self._selector.close()
 
     def _run(self) -> None:
         batch: list[LogEntry] = []
         due = time.monotonic() + self._batch_interval
-        sockets = [self._control, self._socket]
         while True:
             stopping = self._stopping.is_set()
-            try:
-                ready, _, _ = select.select(sockets, [], [], self._batch_interval)
-            except (OSError, ValueError):  # closed under us
-                return
-            if self._control in ready:  # process events before the records after them
-                for data in _drain(self._control, 1000):
-                    self._read(data)
-            if self._socket in ready:
-                for data in _drain(self._socket, 500):
-                    batch.extend(self._read(data))
+            events = self._selector.select(self._batch_interval)
+            for key, _ in events:
+                if key.fileobj is self._listener:
+                    self._accept()
+                else:
+                    batch.extend(self._receive(key.fileobj))  # type: ignore[arg-type]
             now = time.monotonic()
-            if batch and (now >= due or not ready):
+            if batch and (now >= due or not events):
                 self.received += len(batch)
                 self._on_records(batch)
                 batch = []
             if now >= due:
                 due = now + self._batch_interval
-            if stopping and not ready:  # drained: nothing came for a whole interval
+            if stopping and not events:  # drained: nothing came for a whole interval
+                batch = self._read_spills()
+                if batch:
+                    self.received += len(batch)
+                    self._on_records(batch)
                 return
+
+    def _accept(self) -> None:
+        try:
+            connection, _ = self._listener.accept()
+        except OSError:
+            return
+        connection.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, RECEIVE_BUFFER)
+        connection.setblocking(False)
+        credentials = connection.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, 12)
+        self._peer[connection] = struct.unpack("3i", credentials)[0]
+        self._partial[connection] = b""
+        self._selector.register(connection, selectors.EVENT_READ, None)
+
+    def _receive(self, connection: socket.socket) -> list[LogEntry]:
+        try:
+            data = connection.recv(READ_SIZE)
+        except BlockingIOError:
+            return []
+        except OSError:
+            data = b""
+        if not data:  # the process ended: what it could not send is in its spill file
+            self._selector.unregister(connection)
+            cut = self._partial.pop(connection, b"")  # the file goes on from a cut line
+            pid = self._peer.pop(connection, 0)
+            connection.close()
+            return self._read_spill(pid, cut)
+        lines = (self._partial[connection] + data).split(b"\n")
+        self._partial[connection] = lines.pop()
+        entries: list[LogEntry] = []
+        for line in lines:
+            entries.extend(self._read(line))
+        return entries
+
+    def _read_spill(self, pid: int, cut: bytes = b"") -> list[LogEntry]:
+        path = os.path.join(os.path.dirname(self.path), f"spill-{pid}.jsonl")
+        try:
+            with open(path, "rb") as file:
+                lines = (cut + file.read()).split(b"\n")
+            os.unlink(path)
+        except OSError:
+            return []
+        entries: list[LogEntry] = []
+        for line in lines[:-1]:  # a cut last line (killed while writing) is dropped
+            entries.extend(self._read(line))
+        return entries
+
+    def _read_spills(self) -> list[LogEntry]:
+        """Files of processes whose streams ended before they wrote them."""
+        entries: list[LogEntry] = []
+        for name in sorted(os.listdir(os.path.dirname(self.path))):
+            if name.startswith("spill-") and name.endswith(".jsonl"):
+                entries.extend(self._read_spill(int(name[6:-6] or 0)))
+        return entries
 
     def _read(self, data: bytes) -> list[LogEntry]:
         try:

@@ -228,10 +228,11 @@ class ProgramRun:
                 kind, method = event.get("kind"), event.get("method")
                 process.kind = kind if isinstance(kind, str) else process.kind
                 process.start_method = method if isinstance(method, str) else ""
-            elif event["t"] == "exit" and process.ended_at is None:
+            elif event["t"] == "exit" and process.exit_code is None:
+                # (psutil may have seen it gone first: the code still comes, later)
                 code = event.get("code")
                 process.exit_code = code if isinstance(code, int) else None
-                process.ended_at = time.time()
+                process.ended_at = process.ended_at or time.time()
         self._changed()
 
     def _changed(self) -> None:
