@@ -128,6 +128,21 @@ def build_parser() -> OneLineParser:
         metavar="SECONDS",
         help="how long the built-in sleeper sleeps between 'start' and 'end' (default: 2)",
     )
+    add_screen_options(parser)
+    parser.add_argument(
+        "--grace",
+        type=non_negative_number,
+        default=3.0,
+        metavar="SECONDS",
+        help="time between SIGTERM and SIGKILL whenever workers are stopped: T, r, quitting,"
+        " a signal to the app (default: 3)",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    return parser
+
+
+def add_screen_options(parser: argparse.ArgumentParser) -> None:
+    """The screen's options, the same for workers and for ``run``."""
     parser.add_argument(
         "--refresh",
         type=positive_number,
@@ -142,16 +157,6 @@ def build_parser() -> OneLineParser:
         metavar="N",
         help="lines kept in the log pane (default: 10000)",
     )
-    parser.add_argument(
-        "--grace",
-        type=non_negative_number,
-        default=3.0,
-        metavar="SECONDS",
-        help="time between SIGTERM and SIGKILL whenever workers are stopped: T, r, quitting,"
-        " a signal to the app (default: 3)",
-    )
-    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
-    return parser
 
 
 def main(argv: Sequence[str] | None = None, app_class: type[MprocApp] | None = None) -> int:

@@ -9,10 +9,9 @@ from typing import TYPE_CHECKING
 
 from mproc_tui.cli import (
     OneLineParser,
+    add_screen_options,
     non_negative_number,
     parse_level,
-    positive_integer,
-    positive_number,
     print_error,
     run_app,
 )
@@ -64,8 +63,7 @@ def build_run_parser() -> OneLineParser:
         metavar="SECONDS",
         help="time between SIGTERM and SIGKILL when mproc-tui stops the program (default: 3)",
     )
-    parser.add_argument("--refresh", type=positive_number, default=1.0, metavar="SECONDS")
-    parser.add_argument("--max-log-lines", type=positive_integer, default=10_000, metavar="N")
+    add_screen_options(parser)
     return parser
 
 

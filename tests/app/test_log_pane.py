@@ -17,7 +17,6 @@ from mproc_tui.ui.widgets.log_pane import LogPane
 from tests.app.helpers import (
     SIZE,
     log_lines,
-    logged,
     make_app,
     screen_text,
     table_rows,
@@ -339,41 +338,6 @@ async def test_the_detail_panel_shows_a_long_message_whole() -> None:
         await wait_for(pilot, lambda: isinstance(app.screen, DetailScreen), "the detail panel")
         shown = screen_text(app)
         assert "-THE-END" in shown and "…" not in shown
-
-
-async def test_an_empty_message_with_a_traceback_is_shown() -> None:
-    app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        app.main_screen.spawn_workers([WorkerSpec(target=support_target("empty_exception"))])
-        await wait_for(
-            pilot, lambda: logged(app, "ValueError: inside an empty-message record"), "traceback"
-        )
-        await wait_for(
-            pilot,
-            lambda: "ValueError: inside an empty-message record" in screen_text(app),
-            "the traceback drawn",
-        )
-        assert app.is_running
-
-
-async def test_level_names_and_odd_fields_are_shown_safely() -> None:
-    app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        app.main_screen.spawn_workers(
-            [
-                WorkerSpec(target=support_target("evil_level_name")),
-                WorkerSpec(target=support_target("relayed_record")),
-            ]
-        )
-        await wait_for(pilot, lambda: logged(app, "after the evil level name"), "the evil level")
-        await wait_for(pilot, lambda: logged(app, ": relayed"), "the relayed record")
-        lines = log_lines(app)
-        evil = next(line for line in lines if "after the evil level name" in line)
-        assert "\\x1b[2J" in evil and "\x1b" not in evil
-        relayed = next(line for line in lines if ": relayed" in line)
-        assert relayed.startswith("??:??:??.???")
-        await pilot.pause(0.2)
-        assert app.is_running
 
 
 async def test_a_level_key_pressed_again_returns_to_the_newest_line() -> None:
