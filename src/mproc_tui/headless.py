@@ -132,13 +132,19 @@ def run_program_headless(
         return _watch_program(run, grace, interrupted)
 
 
+def _yield_to_program() -> None:
+    """The watcher yields to the watched: records wait (in the kernel and in the agents)
+    while the program runs flat out, and are written when it lets up. Every thread of
+    ours (Linux's nice is a thread's) once the program has started at its own priority."""
+    for thread in os.listdir(f"/proc/{os.getpid()}/task"):
+        with contextlib.suppress(OSError):
+            os.setpriority(os.PRIO_PROCESS, int(thread), 19)
+
+
 def _watch_program(run: ProgramRun, grace: float, interrupted: threading.Event) -> int:
     try:
         run.start()
-        # The watcher yields to the watched: records wait (in the kernel and in the
-        # agents) while the program runs flat out, and are written when it lets up.
-        with contextlib.suppress(OSError):
-            os.setpriority(os.PRIO_PROCESS, 0, 19)
+        _yield_to_program()
         while not run.ended.wait(0.1):
             if interrupted.is_set():
                 if not run.ended.wait(grace):
