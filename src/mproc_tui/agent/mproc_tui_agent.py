@@ -139,46 +139,46 @@ def _patch_logging(logging: Any) -> None:
     logging._mproc_tui_patched = True
     make_record = logging.getLogRecordFactory()
     formatter = logging.Formatter()
+    waiting, batch = stream.waiting_records, stream.BATCH
 
     def factory(*args: Any, **kwargs: Any) -> Any:
+        """The record, and its fields kept for the next batch: this runs for every
+        record the program logs, so it is all here, one call."""
         record = make_record(*args, **kwargs)
-        try:  # noqa: SIM105 (contextlib is one more import, and slower, on every record)
-            _send_record(record, formatter)
+        try:
+            try:
+                message = record.getMessage()
+            except Exception as error:
+                message = f"{record.msg!r} (could not format: {error!r})"
+            if type(message) is not str:
+                message = str(message)
+            traceback = None
+            if record.exc_info or record.exc_text or record.stack_info:
+                traceback = _traceback(record, formatter)
+            waiting.append(
+                (
+                    record.created,
+                    record.levelno,
+                    record.levelname,
+                    record.name,
+                    record.processName,
+                    record.process,
+                    record.threadName,
+                    record.pathname,
+                    record.lineno,
+                    record.funcName,
+                    message if len(message) <= MAX_TEXT else message[:MAX_TEXT],
+                    traceback,
+                )
+            )
+            if len(waiting) >= batch or not stream.flushing:
+                stream.send_waiting()
         except Exception:  # a record that cannot be read is the program's, not ours
             pass
         return record
 
     logging.setLogRecordFactory(factory)
     _set_floor(logging)
-
-
-def _send_record(record: Any, formatter: Any) -> None:
-    """The record's fields, as a tuple: this runs for every record the program logs."""
-    try:
-        message = record.getMessage()
-    except Exception as error:
-        message = f"{record.msg!r} (could not format: {error!r})"
-    if type(message) is not str:
-        message = str(message)
-    traceback = None
-    if record.exc_info or record.exc_text or record.stack_info:
-        traceback = _traceback(record, formatter)
-    stream.queue(
-        (
-            record.created,
-            record.levelno,
-            record.levelname,
-            record.name,
-            record.processName,
-            record.process,
-            record.threadName,
-            record.pathname,
-            record.lineno,
-            record.funcName,
-            message if len(message) <= MAX_TEXT else message[:MAX_TEXT],
-            traceback,
-        )
-    )
 
 
 def _traceback(record: Any, formatter: Any) -> str | None:

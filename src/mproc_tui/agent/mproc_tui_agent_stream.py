@@ -27,7 +27,7 @@ SOCKET_VARIABLE = "MPROC_TUI_AGENT_SOCKET"
 BATCH = 500  # records a message
 FLUSH_EVERY = 0.05  # seconds
 MAX_WAITING = 64 * 1024 * 1024  # bytes a process keeps while mproc-tui is behind
-FINAL_WAIT = 0.05  # seconds a process that ends gives mproc-tui to take what is left
+FINAL_WAIT = 0.0  # seconds a process that ends gives mproc-tui to take what is left
 
 MARSHAL_VERSION = 4  # what every Python 3 since 3.4 reads and writes
 _holder = 0  # the thread that holds this process's lock, while it does
@@ -35,11 +35,13 @@ _main_thread = 0
 _sigterm_waiting = False  # a SIGTERM came while this thread held the lock
 _lock: Any = _thread.RLock()  # re-entrant: a SIGTERM may land while it is held
 _connection: Any = None  # this process's stream to mproc-tui, or None
-_records: list[tuple[Any, ...]] = []  # records not yet encoded: appended without the lock
+# Records not yet encoded. The agent appends without the lock (an append is atomic);
+# whoever sends takes them from the front, holding it. Its identity never changes.
+waiting_records: list[tuple[Any, ...]] = []
 _out = bytearray()  # encoded frames not yet taken by the socket, in order
 _whole = 0  # where in _out the first frame the socket has none of begins
 _dropped = 0  # records dropped while mproc-tui was far behind, not yet reported
-_flushing = False  # a thread flushes every FLUSH_EVERY in this process
+flushing = False  # a thread flushes every FLUSH_EVERY in this process
 _sigterm_pipe = (-1, -1)  # where Python's C-level handler notes a SIGTERM (wakeup fd)
 _ending = False  # the SIGTERM handler has begun
 NUDGE_AFTER = 0.1  # seconds a noted SIGTERM may wait for its handler before a nudge
@@ -47,10 +49,10 @@ NUDGE_AFTER = 0.1  # seconds a noted SIGTERM may wait for its handler before a n
 
 def _forget_parent() -> None:
     """A fork child starts empty: the parent's lock may be held, its lines are its own."""
-    global _lock, _connection, _dropped, _flushing, _holder, _sigterm_waiting, _whole
-    _lock, _connection, _dropped, _flushing, _whole = _thread.RLock(), None, 0, False, 0
+    global _lock, _connection, _dropped, flushing, _holder, _sigterm_waiting, _whole
+    _lock, _connection, _dropped, flushing, _whole = _thread.RLock(), None, 0, False, 0
     _holder, _sigterm_waiting = 0, False
-    del _records[:]
+    del waiting_records[:]
     del _out[:]
     _stop_noting_sigterm()
 
@@ -148,25 +150,22 @@ def _drop_oldest_records() -> None:
 # -- batches of records -------------------------------------------------------------------
 
 
-def queue(item: tuple[Any, ...]) -> None:
-    """A record, kept for the next batch. The lock is taken only to send: an append is
-    atomic, and whoever sends takes records from the front of the list."""
-    _records.append(item)
-    if len(_records) >= BATCH or not _flushing:
-        with _Holding():
-            if not _flushing:
-                _start_flushing()
-            if len(_records) >= BATCH:
-                _encode_records()
-                _pump()
+def send_waiting() -> None:
+    """Called when a batch is full, or records wait with no thread to flush them."""
+    with _Holding():
+        if not flushing:
+            _start_flushing()
+        if len(waiting_records) >= BATCH:
+            _encode_records()
+            _pump()
 
 
 def _start_flushing() -> None:
-    global _flushing
+    global flushing
     import atexit
     import threading
 
-    _flushing = True
+    flushing = True
     threading.Thread(target=_flush_now_and_then, name="mproc-tui-agent", daemon=True).start()
     atexit.register(flush, final=True)
 
@@ -193,9 +192,9 @@ def _flush_now_and_then() -> None:
 
 def _encode_records() -> None:
     global _dropped
-    while _records:  # slice, then delete: what is appended meanwhile stays
-        batch = _records[:BATCH]
-        del _records[: len(batch)]
+    while waiting_records:  # slice, then delete: what is appended meanwhile stays
+        batch = waiting_records[:BATCH]
+        del waiting_records[: len(batch)]
         message: dict[str, Any] = {"t": "logs", "records": batch}
         if _dropped:
             message["dropped"], _dropped = _dropped, 0
@@ -267,7 +266,7 @@ def flush_on_sigterm() -> None:
     signal.signal(signal.SIGTERM, on_sigterm)
     _note_sigterm()
     with _Holding():
-        if not _flushing:
+        if not flushing:
             _start_flushing()
 
 
