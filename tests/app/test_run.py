@@ -106,3 +106,33 @@ async def test_keys_on_the_programs_processes(tmp_path: Path) -> None:
         await pilot.press("t")
         await wait_for(pilot, lambda: not app.is_running, "the app to exit", timeout=30)
     assert all(gone(pid) for pid in pids)
+
+
+async def test_the_tree_shows_each_process_under_the_one_that_started_it() -> None:
+    app = run_app("nested_program.py", start_method="forkserver")
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(
+            pilot,
+            lambda: {"MainProcess", "outer", "inner"} <= set(rows_by_name(app)),
+            "the program's three processes as rows",
+        )
+        await pilot.press("t")
+        expected = ["MainProcess", "└ outer", "  └ inner"]
+        await wait_for(
+            pilot,
+            lambda: [row["name"] for row in table_rows(app) if row["kind"]] == expected,
+            "each row under its parent",
+        )
+        # The subprocess is no row of its own: a child process under the main one, once.
+        await wait_for(
+            pilot,
+            lambda: [row["name"] for row in table_rows(app)][1].startswith("└ python"),
+            "the subprocess under the main process",
+        )
+        assert sum(row["name"].endswith("inner") for row in table_rows(app)) == 1
+        await pilot.press("t")
+        await wait_for(
+            pilot,
+            lambda: [row["name"] for row in table_rows(app)] == ["MainProcess", "outer", "inner"],
+            "a flat list again",
+        )

@@ -2,8 +2,16 @@
 
 from __future__ import annotations
 
-from mproc_tui.core.rows import CpuHistory, WorkerRow, newly_failed, sort_rows
-from mproc_tui.core.sampler import ProcessSample
+from mproc_tui.core.program import ProgramProcessStatus
+from mproc_tui.core.rows import (
+    CpuHistory,
+    WorkerRow,
+    newly_failed,
+    program_rows,
+    sort_rows,
+    tree_order,
+)
+from mproc_tui.core.sampler import ChildSample, ProcessSample
 from mproc_tui.core.text import plural, sparkline
 
 
@@ -62,3 +70,42 @@ def test_plural_of_words_ending_in_s() -> None:
     assert plural(2, "child process") == "2 child processes"
     assert plural(1, "child process") == "1 child process"
     assert plural(3, "worker") == "3 workers"
+
+
+def test_the_tree_puts_each_row_under_the_one_that_started_it_in_the_order_given() -> None:
+    main, pool_a, pool_b = row(10), row(11, parent_id=10), row(12, parent_id=10)
+    grandchild, worker, orphan = row(13, parent_id=11), row(1), row(14, parent_id=99)
+    given = [worker, pool_b, main, grandchild, orphan, pool_a]
+    assert [(r.worker_id, depth) for r, depth in tree_order(given)] == [
+        (1, 0),
+        (10, 0),
+        (12, 1),
+        (11, 1),
+        (13, 2),
+        (14, 0),  # its parent is not a row: at the top
+    ]
+
+
+def test_rows_whose_parents_loop_are_still_shown() -> None:
+    looped = [row(1, parent_id=2), row(2, parent_id=1), row(3)]
+    assert sorted(r.worker_id for r, _ in tree_order(looped)) == [1, 2, 3]
+
+
+def _process(row_id: int, pid: int, parent: int | None) -> ProgramProcessStatus:
+    return ProgramProcessStatus(
+        row_id, pid, parent, f"p{pid}", False, "Process", "fork", 0.0, None, None, None
+    )
+
+
+def _child(pid: int, parent: int, depth: int) -> ChildSample:
+    return ChildSample(pid, parent, depth, f"c{pid}", "sleeping", 0.0, 1)
+
+
+def test_a_programs_rows_name_their_parents_and_children_that_are_rows_are_not_repeated() -> None:
+    statuses = [_process(1, 500, None), _process(2, 501, 500), _process(3, 502, 501)]
+    children = (_child(501, 500, 1), _child(502, 501, 2), _child(600, 502, 3), _child(700, 500, 1))
+    samples = {1: ProcessSample(500, "sleeping", 0.0, 1, 1, children)}
+    rows = {r.worker_id: r for r in program_rows(statuses, samples, now=1.0)}
+    assert [rows[i].parent_id for i in (1, 2, 3)] == [None, 1, 2]
+    # 501 and 502 are rows, 600 is under a row: only the subprocess 700 is main's own
+    assert [child.pid for child in rows[1].children] == [700]

@@ -40,6 +40,7 @@ class WorkerRow:
     cpu_history: tuple[float, ...] = ()
     stop_requested: bool = False
     kind: str = ""  # what made a watched program's process: Main, Process, Pool, Executor, Manager
+    parent_id: int | None = None  # the row of the program process that started this one
 
     @property
     def running(self) -> bool:
@@ -86,6 +87,8 @@ def _row(
     now: float,
     history: CpuHistory | None,
     kind: str = "",
+    parent_id: int | None = None,
+    children: tuple[ChildSample, ...] | None = None,
 ) -> WorkerRow:
     end = status.ended_at if status.ended_at is not None else now
     return WorkerRow(
@@ -100,11 +103,11 @@ def _row(
         uptime=end - status.started_at,
         threads=sample.threads if sample else None,
         start_method=status.start_method,
-        # A program's main process has every other process as a child: they are rows.
-        children=sample.children if sample and kind != "Main" else (),
+        children=(sample.children if sample else ()) if children is None else children,
         cpu_history=history.of(row_id) if history else (),
         stop_requested=status.stop_requested,
         kind=kind,
+        parent_id=parent_id,
     )
 
 
@@ -132,7 +135,13 @@ def program_rows(
     now: float,
     history: CpuHistory | None = None,
 ) -> list[WorkerRow]:
-    """A watched program's processes: psutil's state while they live, then how they ended."""
+    """A watched program's processes: psutil's state while they live, then how they ended.
+
+    Each names the row of the process that started it; a row's child processes (the
+    ``t`` tree) are those that are not rows themselves (``subprocess``, say).
+    """
+    statuses = list(statuses)
+    row_of_pid = {status.pid: status.row_id for status in statuses}
     rows: list[WorkerRow] = []
     for status in statuses:
         sample = samples.get(status.row_id) if status.alive else None
@@ -142,8 +151,44 @@ def program_rows(
             state = ENDED  # killed, and its parent never joined it: nobody learns the code
         else:
             state = "exited" if status.exit_code >= 0 else "killed"
-        rows.append(_row(status, status.row_id, state, sample, now, history, status.kind))
+        parent = row_of_pid.get(status.parent_pid) if status.parent_pid is not None else None
+        children = _not_rows(sample.children, row_of_pid.keys() - {status.pid}) if sample else ()
+        rows.append(
+            _row(status, status.row_id, state, sample, now, history, status.kind, parent, children)
+        )
     return rows
+
+
+def _not_rows(children: tuple[ChildSample, ...], rows: set[int]) -> tuple[ChildSample, ...]:
+    """Child processes that are not other rows (by pid), nor under one."""
+    hidden = set(rows)
+    shown = []
+    for child in sorted(children, key=lambda child: child.depth):
+        if child.pid in hidden or child.parent_pid in hidden:
+            hidden.add(child.pid)
+        else:
+            shown.append(child)
+    return tuple(child for child in children if child in shown)
+
+
+def tree_order(rows: Sequence[WorkerRow]) -> list[tuple[WorkerRow, int]]:
+    """Rows with their depth, each under the row that started it (in the order given
+    among siblings), as htop's tree shows processes; rows without a parent at depth 0."""
+    present = {row.worker_id for row in rows}
+    under: dict[int | None, list[WorkerRow]] = {}
+    for row in rows:
+        parent = row.parent_id if row.parent_id in present else None
+        under.setdefault(parent, []).append(row)
+    ordered: list[tuple[WorkerRow, int]] = []
+    stack = [(row, 0) for row in reversed(under.get(None, []))]
+    while stack:
+        row, depth = stack.pop()
+        ordered.append((row, depth))
+        stack.extend((child, depth + 1) for child in reversed(under.get(row.worker_id, [])))
+    if len(ordered) < len(rows):  # parents in a loop (a reused pid): shown, unnested
+        seen = {row.worker_id for row, _ in ordered}
+        ordered.extend((row, 0) for row in rows if row.worker_id not in seen)
+    return ordered
 
 
 def take_snapshot(

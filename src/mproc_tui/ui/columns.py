@@ -72,6 +72,11 @@ def _child_name(child: ChildSample) -> Cell:
     return Cell(f"{'  ' * (child.depth - 1)}└ {safe_text(child.name)}", "italic")
 
 
+def _nested(cell: Cell, depth: int) -> Cell:
+    """A name in the tree, under the row that started its process."""
+    return Cell(f"{'  ' * (depth - 1)}└ {cell.text}", cell.style)
+
+
 def _mean(readings: tuple[float, ...]) -> float | None:
     return sum(readings) / len(readings) if readings else None
 
@@ -208,12 +213,23 @@ def column_of(key: str) -> Column:
 Cells = tuple[Cell, ...]
 
 
-def worker_cells(row: WorkerRow) -> Cells:
-    return tuple(column.cell(row) for column in COLUMNS)
+def worker_cells(row: WorkerRow, depth: int = 0) -> Cells:
+    """A row's cells; ``depth`` > 0 nests its name under the row that started it."""
+    cells = tuple(column.cell(row) for column in COLUMNS)
+    return _with_name(cells, _nested(cells[NAME_COLUMN], depth)) if depth else cells
 
 
-def child_cells(child: ChildSample) -> Cells:
-    return tuple(column.child_cell(child) for column in COLUMNS)
+def child_cells(child: ChildSample, depth: int = 0) -> Cells:
+    """A child process's cells, under a row ``depth`` deep in the tree."""
+    cells = tuple(column.child_cell(child) for column in COLUMNS)
+    if not depth:
+        return cells
+    name = cells[NAME_COLUMN]
+    return _with_name(cells, Cell("  " * depth + name.text, name.style))
+
+
+def _with_name(cells: Cells, name: Cell) -> Cells:
+    return (*cells[:NAME_COLUMN], name, *cells[NAME_COLUMN + 1 :])
 
 
 def fit(text: str, width: int, right: bool) -> tuple[str, str, str]:

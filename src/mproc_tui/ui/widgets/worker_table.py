@@ -29,7 +29,7 @@ from textual.reactive import var
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from mproc_tui.core.rows import WorkerRow, sort_rows
+from mproc_tui.core.rows import WorkerRow, sort_rows, tree_order
 from mproc_tui.ui.columns import (
     COLUMN_KEYS,
     COLUMNS,
@@ -285,24 +285,30 @@ class WorkerTable(ScrollView, can_focus=True):
         """Take a new snapshot; rows whose cells did not change are not redrawn."""
         self._rows = rows
         cells: dict[str, Cells] = {}
+        depths = {row.worker_id: depth for row, depth in tree_order(rows)} if self.tree_view else {}
         for row in rows:
-            cells[worker_row_key(row.worker_id)] = worker_cells(row)
+            depth = depths.get(row.worker_id, 0)
+            cells[worker_row_key(row.worker_id)] = worker_cells(row, depth)
             if self.tree_view:
                 for child in row.children:
-                    cells[child_row_key(row.worker_id, child.pid)] = child_cells(child)
+                    cells[child_row_key(row.worker_id, child.pid)] = child_cells(child, depth)
         self._cells = cells
         name_width = max((cell_len(row[NAME_COLUMN].text) for row in cells.values()), default=0)
         self._widths[NAME_COLUMN] = min(NAME_WIDTH_LIMIT, max(len("Name") + 2, name_width))
         self._reorder()
 
     def _reorder(self) -> None:
-        """Order rows by the sort (children under their worker); the selection stays."""
+        """Order rows by the sort (in the tree, each under its parent, and its child
+        processes under it); the selection stays."""
         selected = self.selected_key
         order: list[str] = []
-        for row in sort_rows(self._rows, column_of(self.sort_column).sort, self.sort_descending):
-            order.append(worker_row_key(row.worker_id))
-            if self.tree_view:
+        rows = sort_rows(self._rows, column_of(self.sort_column).sort, self.sort_descending)
+        if self.tree_view:
+            for row, _ in tree_order(rows):
+                order.append(worker_row_key(row.worker_id))
                 order.extend(child_row_key(row.worker_id, child.pid) for child in row.children)
+        else:
+            order.extend(worker_row_key(row.worker_id) for row in rows)
         self._order = order
         width = sum(self._widths) + 2 * PADDING * len(COLUMNS)
         self.virtual_size = Size(width, len(order) + 1)
