@@ -84,7 +84,10 @@ async def test_keys_on_the_programs_processes(tmp_path: Path) -> None:
         table.move_cursor(names.index("ForkPoolWorker-2"))
         await pilot.press("j")
         await wait_for(
-            pilot, lambda: any("cannot be joined" in t for t in toasts(app)), "why j cannot"
+            pilot, lambda: any("cannot join it: it waits" in t for t in toasts(app)), "what j does"
+        )
+        await wait_for(
+            pilot, lambda: "waiting for ForkPoolWorker-2 to end" in app.sub_title, "j waiting"
         )
         await pilot.press("r")
         await wait_for(
@@ -98,6 +101,11 @@ async def test_keys_on_the_programs_processes(tmp_path: Path) -> None:
             lambda: rows_by_name(app)["ForkPoolWorker-2"]["state"] in ("ended", "killed"),
             "its row to say so",
         )
+        ended = ("ForkPoolWorker-2 was killed by SIGKILL", "ForkPoolWorker-2 ended; nobody")
+        await wait_for(
+            pilot, lambda: any(t.startswith(ended) for t in toasts(app)), "j's wait to end"
+        )
+        assert "waiting for" not in app.sub_title
         # The Pool replaces it, as it would without mproc-tui.
         await wait_for(pilot, lambda: "ForkPoolWorker-4" in rows_by_name(app), "the replacement")
         pids = [int(row["pid"]) for row in table_rows(app)]

@@ -8,6 +8,7 @@ key asks for a refresh of its own. Blocking calls run on thread workers.
 from __future__ import annotations
 
 import signal
+import time
 from typing import Any, ClassVar
 
 from textual import work
@@ -22,7 +23,7 @@ from mproc_tui.core.program import FIRST_ROW, ProgramRun
 from mproc_tui.core.rows import WorkerRow
 from mproc_tui.core.supervisor import Supervisor
 from mproc_tui.core.target_check import check_target
-from mproc_tui.core.text import plural
+from mproc_tui.core.text import plural, safe_text
 from mproc_tui.core.worker_plan import WorkerPlan
 from mproc_tui.core.workers import Lifecycle, WorkerSpec
 from mproc_tui.ui.feedback import inform, reporting_errors, warn
@@ -36,12 +37,14 @@ from mproc_tui.ui.widgets.key_footer import KeyFooter
 from mproc_tui.ui.widgets.log_view import LogView
 from mproc_tui.ui.widgets.worker_table import WorkerTable
 from mproc_tui.ui.wording import (
+    ended_words,
     join_progress,
     join_summary,
     signal_sent,
     stop_progress,
     stop_summary,
     table_summary,
+    waiting_words,
 )
 
 
@@ -302,10 +305,29 @@ class MainScreen(Screen[None]):
 
     def action_join(self) -> None:
         worker_id = self._selected()
-        if worker_id is not None and not self._program_process(
-            worker_id, "is not mproc-tui's child: it cannot be joined; its row shows how it ends."
-        ):
+        if worker_id is None:
+            return
+        if self.program is not None and self._owner(worker_id) is self.program:
+            self.wait_for_program_process(self.program, worker_id)
+        else:
             self._join([worker_id])
+
+    @work(thread=True, group="join")
+    def wait_for_program_process(self, program: ProgramRun, row_id: int) -> None:
+        """j on a program's process: mproc-tui is not its parent, so it cannot join it;
+        it waits for the end as join() would, and says how it ended."""
+        status = program.process(row_id)
+        if status is None or not status.alive:
+            warn(self, f"{status.name if status else 'That process'} has already ended.")
+            return
+        inform(self, waiting_words(status.name))
+        with OperationProgress(self.app) as progress:
+            progress.show(f"waiting for {safe_text(status.name)} to end")
+            while status is not None and status.alive and self.app.is_running:
+                time.sleep(0.1)
+                status = program.process(row_id)
+            if status is not None and not status.alive:
+                progress.summary = f"{safe_text(status.name)} {ended_words(status.exit_code)}"
 
     def action_join_all(self) -> None:
         worker_ids = [

@@ -61,6 +61,21 @@ def exit_words(code: int | None) -> str:
     return f"exited with code {code}"
 
 
+def waiting_words(name: str) -> str:
+    """j on a watched program's process, which only its own parent can join."""
+    return (
+        f"mproc-tui is not {name}'s parent, so it cannot join it: "
+        "it waits for the end, as join() would, and says how it ended."
+    )
+
+
+def ended_words(code: int | None) -> str:
+    """How a watched program's process ended, as far as anyone learned."""
+    if code is None:
+        return "ended; nobody learned its exit code (its parent did not join it)"
+    return exit_words(code)
+
+
 def program_title(program: str, processes: int, ended: bool, code: int | None) -> str:
     """``mproc-tui — lesson.py · 3 processes · running`` (then ``· exited with code 0``)."""
     state = exit_words(code) if ended else "running"
