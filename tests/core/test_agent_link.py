@@ -119,6 +119,14 @@ def test_a_payload_that_does_not_load_is_counted_and_the_next_frame_read(
     assert link.malformed == 1
 
 
+def test_records_an_agent_dropped_are_counted(link: AgentLink, collector: Collector) -> None:
+    frame = stream._frame({"t": "logs", "records": [_record(9)], "dropped": 1200}, 1201)
+    with _connect(link) as connection:
+        connection.sendall(frame)
+    wait_until(lambda: link.dropped == 1200, 10, "the count of dropped records")
+    assert _messages(collector) == ["record 9"]
+
+
 def test_fields_of_unexpected_types_are_made_plain(link: AgentLink, collector: Collector) -> None:
     odd = (math.nan, "high", 5, None, ["name"], None, 1, 2, "3", None, 42, 3.5)
     frame = stream._frame({"t": "logs", "records": [odd, _record(1), "not a record"]}, 3)

@@ -5,9 +5,11 @@ from __future__ import annotations
 from mproc_tui.core.workers import StopReport
 from mproc_tui.ui.wording import (
     app_title,
+    ended_words,
     failure,
     join_progress,
     join_summary,
+    program_title,
     quit_wait_progress,
     signal_sent,
     stop_progress,
@@ -57,3 +59,17 @@ def test_titles_and_toasts() -> None:
     assert signal_sent(19, "w", 3, with_children=True) == "Sent SIGSTOP to w and 2 children"
     assert signal_sent(19, "w", 2, with_children=True) == "Sent SIGSTOP to w and 1 child"
     assert signal_sent(10, "w", 1, with_children=False) == "Sent SIGUSR1 to w"
+
+
+def test_a_watched_programs_title_says_how_it_ended_and_what_was_dropped() -> None:
+    assert program_title("lesson.py", 3, False, None) == (
+        "mproc-tui — lesson.py · 3 processes · running"
+    )
+    assert program_title("lesson.py", 1, True, -15) == (
+        "mproc-tui — lesson.py · 1 process · was killed by SIGTERM"
+    )
+    assert program_title("flood.py", 5, True, 0, dropped=1200) == (
+        "mproc-tui — flood.py · 5 processes · exited with code 0 · 1,200 records dropped"
+    )
+    assert ended_words(None).startswith("ended; nobody learned its exit code")
+    assert ended_words(-9) == "was killed by SIGKILL"

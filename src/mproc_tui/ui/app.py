@@ -207,10 +207,9 @@ class MprocApp(App[None]):
     def _title(self, rows: list[WorkerRow]) -> str:
         if self.program is None:
             return app_title(len(rows), self.options.start_method)
-        ended = self.program.ended.is_set()
-        return program_title(
-            self.program.command.describe(), len(rows), ended, self.program.returncode
-        )
+        program = self.program
+        ended, code, dropped = program.ended.is_set(), program.returncode, program.records_dropped
+        return program_title(program.command.describe(), len(rows), ended, code, dropped)
 
     def _still_running(self) -> int:
         """Non-daemon workers that still run, and the watched program if it does."""

@@ -76,10 +76,14 @@ def ended_words(code: int | None) -> str:
     return exit_words(code)
 
 
-def program_title(program: str, processes: int, ended: bool, code: int | None) -> str:
-    """``mproc-tui — lesson.py · 3 processes · running`` (then ``· exited with code 0``)."""
+def program_title(
+    program: str, processes: int, ended: bool, code: int | None, dropped: int = 0
+) -> str:
+    """``mproc-tui — lesson.py · 3 processes · running`` (then ``· exited with code 0``),
+    and the records the agents had to drop, if any: what the pane lacks is never silent."""
     state = exit_words(code) if ended else "running"
-    return f"mproc-tui — {safe_text(program)} · {plural(processes, 'process')} · {state}"
+    title = f"mproc-tui — {safe_text(program)} · {plural(processes, 'process')} · {state}"
+    return f"{title} · {plural(dropped, 'record')} dropped" if dropped else title
 
 
 def table_summary(rows: Iterable[WorkerRow]) -> str:
