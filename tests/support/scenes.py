@@ -16,14 +16,17 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import sys
 import time
 from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass, replace
 from itertools import count
+from pathlib import Path
 from typing import Any
 
 from textual.pilot import Pilot
 
+from mproc_tui.core.program import ProgramCommand
 from mproc_tui.core.records import LogEntry
 from mproc_tui.core.rows import WorkerRow
 from mproc_tui.core.sampler import ChildSample
@@ -36,6 +39,7 @@ from mproc_tui.ui.screens.spawn_screen import SpawnScreen
 from tests.support.waiting import wait_for
 
 SIZE = (120, 34)
+PROGRAMS = Path(__file__).with_name("programs")
 NOON = 1_700_000_000.0  # 2023-11-14 22:13:20 UTC: every scene's clock starts here
 TIMEOUT = 20.0
 
@@ -56,7 +60,7 @@ class StagedApp(MprocApp):
         return [
             replace(
                 row,
-                pid=None if row.pid is None else 41_000 + row.worker_id,
+                pid=None if row.pid is None else 41_000 + row.worker_id % 1_000_000,
                 cpu_percent=None if row.cpu_percent is None else 0.0,
                 cpu_history=(0.0,) * 8,  # how many readings there are depends on timing
                 rss=None if row.rss is None else 14_200_000 + 300_000 * row.worker_id,
@@ -72,9 +76,38 @@ class StagedApp(MprocApp):
     def take_entries(self) -> list[LogEntry]:
         # Records arrive in the order the scene waits for: a quarter-second apart.
         return [
-            entry._replace(created=NOON + 0.25 * next(self._ticks), pid=41_000 + entry.worker_id)
-            for entry in super().take_entries()
+            entry._replace(
+                created=NOON + 0.25 * next(self._ticks), pid=41_000 + entry.worker_id % 1_000_000
+            )
+            for entry in self.arriving_entries()
         ]
+
+    def arriving_entries(self) -> list[LogEntry]:
+        return super().take_entries()
+
+
+class StagedRun(StagedApp):
+    """``mproc-tui run``: the program's records and console lines are held until all
+    have come, then shown in the order they usually arrive (start before end; a
+    console line before its record, which waits for the agent's next batch;
+    Process-1 first), as the order of two processes logging at once is the run's."""
+
+    def __init__(self, options: AppOptions, lines: int) -> None:
+        super().__init__(options)
+        self._lines = lines
+        self._held: list[LogEntry] = []
+
+    def arriving_entries(self) -> list[LogEntry]:
+        self._held += super().arriving_entries()
+        if len(self._held) < self._lines:
+            return []
+        held, self._held = self._held, []
+        return sorted(held, key=_arrival)
+
+
+def _arrival(entry: LogEntry) -> tuple[bool, bool, bool]:
+    text = f"{entry.process_name} {entry.message}"
+    return text.endswith("end"), entry.logger_name != "stderr", "renamed" in text
 
 
 @dataclass(frozen=True)
@@ -192,6 +225,22 @@ async def help_screen(pilot: Pilot[None]) -> None:
     app = app_of(pilot)
     await pilot.press("question_mark")
     await until(pilot, lambda: bool(app.screen.query(".help-section")), "the help screen")
+
+
+def watched_lesson() -> StagedRun:
+    """``mproc-tui run lesson.py``: the lesson's second listing, unchanged."""
+    command = ProgramCommand(sys.executable, str(PROGRAMS / "lesson_daemon.py"))
+    options = AppOptions(refresh=0.25, grace=1.0, program=command, program_start_method="fork")
+    return StagedRun(options, lines=8)  # 4 records, and the program's own 4 console lines
+
+
+async def run_ended(pilot: Pilot[None]) -> None:
+    """The lesson's program has ended: the screen stays, every row's final state."""
+    app = app_of(pilot)
+    await until(pilot, lambda: "exited with code 0" in str(app.title), "the program's end")
+    await until(pilot, lambda: _states(app) == ["exited"] * 3, "three exited rows")
+    await until(pilot, lambda: len(app.main_screen.log_view.pane.lines) == 8, "every line")
+    await _settle(pilot)
 
 
 # -- the log pane and the table, with fixed records and rows ---------------------------------
@@ -320,6 +369,13 @@ async def every_state(pilot: Pilot[None]) -> None:
 
 
 SCENES = (
+    Scene(
+        "run-lesson",
+        "mproc-tui run lesson.py: the program's processes and records",
+        watched_lesson,
+        run_ended,
+        size=(160, 30),
+    ),
     Scene("main-empty", "The first screen: no workers yet", staged_app, empty),
     Scene("main-lesson", "The lesson live: a daemon and a renamed worker", staged_app, lesson),
     Scene("quit-dialog", "q: the daemon is gone, the dialog asks", staged_app, quit_dialog),
