@@ -9,14 +9,17 @@ A binding without a probe fails the first test, so a new key cannot go untested.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from pathlib import Path
 
 import pytest
 from textual.binding import Binding
 from textual.command import CommandInput, CommandList, CommandPalette
 from textual.pilot import Pilot
 
+from mproc_tui.core.program import ProgramCommand
 from mproc_tui.core.supervisor import WorkerSpec
 from mproc_tui.ui.app import MprocApp
 from mproc_tui.ui.keys import KeyArea, lent_action
@@ -58,6 +61,22 @@ async def a_finished_worker(pilot: Pilot[None], app: MprocApp) -> None:
     await wait_for(
         pilot, lambda: [row["exit"] for row in table_rows(app)] == ["0"], "a finished worker"
     )
+
+
+WATCHED = ProgramCommand(
+    sys.executable, str(Path(__file__).parents[1] / "support/programs/exits_with.py"), args=("0",)
+)
+
+
+async def a_watched_program_ended(pilot: Pilot[None], app: MprocApp) -> None:
+    """mproc-tui run, once the program has ended: R runs it again."""
+    await wait_for(pilot, lambda: "exited with code 0" in str(app.title), "the program's end")
+    app.first_program_pid = app.program.pid if app.program else None  # type: ignore[attr-defined]
+
+
+def ran_again(app: MprocApp) -> bool:
+    first: int = app.first_program_pid  # type: ignore[attr-defined]
+    return app.program is not None and app.program.pid not in (None, first)
 
 
 async def records(pilot: Pilot[None], app: MprocApp) -> None:
@@ -124,6 +143,7 @@ def min_level(level: int) -> Check:
 class Probe:
     arrange: Arrange
     done: Check
+    options: dict[str, object] = field(default_factory=dict)  # the app's, beyond make_app's
 
 
 PROBES: dict[str, Probe] = {
@@ -142,6 +162,7 @@ PROBES: dict[str, Probe] = {
         one_worker, lambda app: sorted(r["exit"] for r in table_rows(app)) == ["", "-15 SIGTERM"]
     ),
     "clear_finished": Probe(a_finished_worker, lambda app: table_rows(app) == []),
+    "rerun": Probe(a_watched_program_ended, ran_again, {"program": WATCHED}),
     "toggle_tree": Probe(nothing, lambda app: app.main_screen.worker_table.tree_view),
     "move_sort(-1)": Probe(nothing, lambda app: app.main_screen.worker_table.sort_column == "kind"),
     "move_sort(1)": Probe(nothing, lambda app: app.main_screen.worker_table.sort_column == "name"),
@@ -242,7 +263,7 @@ def test_keys_outside_the_footer_are_few_and_the_rest_are_clickable() -> None:
 async def test_the_action_fires(action: str, way: str) -> None:
     binding = BINDINGS[action]
     probe = PROBES[action]
-    app = make_app()
+    app = make_app(**probe.options)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         await probe.arrange(pilot, app)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from textual.pilot import Pilot
+
 from mproc_tui.core.program import ProgramCommand
 from mproc_tui.ui.app import MprocApp
 from mproc_tui.ui.options import AppOptions
@@ -21,10 +23,22 @@ from tests.app.helpers import (
 PROGRAMS = Path(__file__).parents[1] / "support" / "programs"
 
 
-def run_app(script: str, *args: str, start_method: str | None = None) -> MprocApp:
-    command = ProgramCommand(sys.executable, str(PROGRAMS / script), args=args)
+def run_app(
+    script: str, *args: str, start_method: str | None = None, python: str = sys.executable
+) -> MprocApp:
+    command = ProgramCommand(python, str(PROGRAMS / script), args=args)
     options = AppOptions(refresh=0.2, grace=1.0, program=command, program_start_method=start_method)
     return MprocApp(options)
+
+
+async def quit_terminating_all(pilot: Pilot[None], app: MprocApp) -> None:
+    """q, then t in the dialog: nothing shown in the table is left alive."""
+    pids = [int(row["pid"]) for row in table_rows(app)]
+    await pilot.press("q")
+    await wait_for(pilot, lambda: "still running" in screen_text(app), "the quit question")
+    await pilot.press("t")
+    await wait_for(pilot, lambda: not app.is_running, "the app to exit", timeout=30)
+    assert all(gone(pid) for pid in pids)
 
 
 def rows_by_name(app: MprocApp) -> dict[str, dict[str, str]]:
@@ -108,12 +122,7 @@ async def test_keys_on_the_programs_processes(tmp_path: Path) -> None:
         assert "waiting for" not in app.sub_title
         # The Pool replaces it, as it would without mproc-tui.
         await wait_for(pilot, lambda: "ForkPoolWorker-4" in rows_by_name(app), "the replacement")
-        pids = [int(row["pid"]) for row in table_rows(app)]
-        await pilot.press("q")
-        await wait_for(pilot, lambda: "still running" in screen_text(app), "the quit question")
-        await pilot.press("t")
-        await wait_for(pilot, lambda: not app.is_running, "the app to exit", timeout=30)
-    assert all(gone(pid) for pid in pids)
+        await quit_terminating_all(pilot, app)
 
 
 async def test_the_tree_shows_each_process_under_the_one_that_started_it() -> None:
@@ -143,4 +152,60 @@ async def test_the_tree_shows_each_process_under_the_one_that_started_it() -> No
             pilot,
             lambda: [row["name"] for row in table_rows(app)] == ["MainProcess", "outer", "inner"],
             "a flat list again",
+        )
+
+
+async def test_r_runs_the_ended_program_again_and_own_workers_run_beside_it() -> None:
+    app = run_app("exits_with.py", "3")
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await wait_for(pilot, lambda: "exited with code 3" in str(app.title), "the first end")
+        await wait_for(pilot, lambda: any("R runs it again" in t for t in toasts(app)), "the hint")
+        first = rows_by_name(app)["MainProcess"]["pid"]
+        await pilot.press("n")  # a worker of mproc-tui's own, beside the program's rows
+        await wait_for(pilot, lambda: len(table_rows(app)) == 2, "the worker beside it")
+        await pilot.press("R")
+        await wait_for(
+            pilot,
+            lambda: rows_by_name(app).get("MainProcess", {}).get("pid") not in (None, first),
+            "the program's new main process, instead of the old one",
+        )
+        await wait_for(pilot, lambda: "exited with code 3" in str(app.title), "the second end")
+        assert [row["name"] for row in table_rows(app)].count("MainProcess") == 1
+        await wait_for(
+            pilot,
+            lambda: sum("about to exit" in line for line in log_lines(app)) == 2,
+            "both runs' output, in order",
+        )
+        worker = next(row for row in table_rows(app) if row["name"] != "MainProcess")
+        assert worker["state"] == "sleeping" and not worker["kind"]
+        await quit_terminating_all(pilot, app)
+
+
+async def test_r_while_the_program_runs_says_how_to_stop_it() -> None:
+    app = run_app("pool_program.py", "100000000")
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await wait_for(pilot, lambda: "MainProcess" in rows_by_name(app), "the program")
+        await pilot.press("R")
+        await wait_for(
+            pilot, lambda: any("T stops it, then R" in t for t in toasts(app)), "why R cannot"
+        )
+        assert app.program is not None and not app.program.ended.is_set()
+
+
+async def test_a_program_without_its_agent_shows_its_processes_and_says_why(tmp_path: Path) -> None:
+    isolating = tmp_path / "python-isolated"  # -I: PYTHONPATH ignored, so the agent never loads
+    isolating.write_text(f'#!/bin/sh\nexec "{sys.executable}" -I "$@"\n')
+    isolating.chmod(0o755)
+    app = run_app("pool_program.py", "100000000", python=str(isolating))
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await wait_for(
+            pilot, lambda: any("agent did not load" in t for t in toasts(app)), "the notice"
+        )
+        assert "its agent did not load" in str(app.title)
+        assert [row["name"] for row in table_rows(app)] == ["MainProcess"]
+        await pilot.press("t")  # its Pool's workers, from psutil, under it
+        await wait_for(
+            pilot,
+            lambda: sum(row["name"].startswith("└ ") for row in table_rows(app)) >= 3,
+            "the Pool's three processes as children of the main one",
         )

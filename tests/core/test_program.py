@@ -9,7 +9,9 @@ from pathlib import Path
 import psutil
 import pytest
 
+from mproc_tui.core.agent_hello import HELLO_VARIABLE
 from mproc_tui.core.program import MAIN_NAME, ProgramCommand, ProgramRun
+from mproc_tui.core.program_check import check_program
 from mproc_tui.core.records import LogEntry
 from tests.conftest import Collector, wait_until
 
@@ -20,8 +22,10 @@ PROGRAMS = Path(__file__).parents[1] / "support" / "programs"
 def run_program(collector: Collector) -> Iterator[object]:
     runs: list[ProgramRun] = []
 
-    def start(script: str, *args: str, start_method: str | None = None) -> ProgramRun:
-        command = ProgramCommand(sys.executable, str(PROGRAMS / script), args=args)
+    def start(
+        script: str, *args: str, start_method: str | None = None, python: str = sys.executable
+    ) -> ProgramRun:
+        command = ProgramCommand(python, str(PROGRAMS / script), args=args)
         run = ProgramRun(command, collector, level=10, start_method=start_method)
         runs.append(run)
         run.start()
@@ -134,3 +138,42 @@ def _alive(pid: int) -> bool:
         return psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
     except psutil.NoSuchProcess:
         return False
+
+
+def _isolating_python(tmp_path: Path) -> str:
+    """An interpreter wrapper that adds -I: PYTHONPATH ignored, so no agent loads."""
+    wrapper = tmp_path / "python-isolated"
+    wrapper.write_text(f'#!/bin/sh\nexec "{sys.executable}" -I "$@"\n')
+    wrapper.chmod(0o755)
+    return str(wrapper)
+
+
+def test_a_program_the_agent_cannot_load_in_runs_and_says_so(
+    run_program, collector: Collector, tmp_path: Path
+) -> None:
+    python = _isolating_python(tmp_path)
+    check_program(ProgramCommand(python, str(PROGRAMS / "exits_with.py")))  # a fine --python
+    run = run_program("exits_with.py", "3", python=python)
+    assert run.ended.wait(30)
+    assert run.returncode == 3
+    wait_until(lambda: run.agent_missing is not None, 10, "the agent said missing")
+    assert "python -I" in str(run.agent_missing)
+    assert "about to exit" in [entry.message for entry in collector.entries]  # output still
+    run.shutdown(grace=1.0)
+    assert run.agent_missing is not None
+
+
+def test_the_agent_is_missing_only_where_no_hello_came(run_program, tmp_path: Path) -> None:
+    plain = run_program("naps.py", "60")
+    isolated = run_program("naps.py", "60", python=_isolating_python(tmp_path))
+    wait_until(lambda: isolated.agent_missing is not None, 20, "no hello for 3 s")
+    assert not isolated.ended.is_set() and not plain.ended.is_set()  # said while they run
+    assert plain.agent_missing is None  # started first: its hello was as overdue, and came
+    wait_until(lambda: any(s.name == "napper" for s in plain.poll()), 20, "the napper")
+    napper = next(status for status in plain.poll() if status.name == "napper")
+    environment = psutil.Process(napper.pid).environ()  # spawned: the main's os.environ
+    assert "MPROC_TUI_AGENT_SOCKET" in environment and HELLO_VARIABLE not in environment
+    assert {status.name for status in isolated.poll()} == {MAIN_NAME}  # psutil's rows only
+    for run in (plain, isolated):
+        run.shutdown(grace=1.0)
+    assert plain.agent_missing is None and isolated.agent_missing is not None

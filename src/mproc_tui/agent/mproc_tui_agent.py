@@ -8,6 +8,8 @@ imported here. It tells mproc-tui:
 - ``start`` (parent side of ``Process.start``): pid, parent, name, daemon, what made it;
 - ``run`` (child side, ``Process._bootstrap``): the process runs under its own name;
 - ``exit``: an exit code, when the child returns from ``_bootstrap`` or its parent joins it;
+- ``hello``: once, from the program's first interpreter: the agent loaded (``python -I``,
+  ``-E`` or ``-S`` would have kept it out, and mproc-tui says so when no hello comes);
 - ``logs``: the ``logging`` records created (through the record factory: a handler on
   the root logger would make the program's own ``basicConfig()`` do nothing), in
   batches: every 50 ms, at once when 500 wait, when the process ends, and when it
@@ -18,6 +20,7 @@ How the messages travel is ``mproc_tui_agent_stream.py``'s business.
 
 from __future__ import annotations
 
+import marshal
 import os
 import sys
 import time
@@ -30,6 +33,7 @@ if TYPE_CHECKING:
 
 LEVEL_VARIABLE = "MPROC_TUI_AGENT_LEVEL"
 START_METHOD_VARIABLE = "MPROC_TUI_AGENT_START_METHOD"  # the program's default, if it sets none
+HELLO_VARIABLE = "MPROC_TUI_AGENT_HELLO"  # set for the program's first interpreter alone
 MAX_TEXT = 60_000  # characters of a message or traceback kept
 
 _installed = False
@@ -50,6 +54,29 @@ def install() -> None:
     if "logging" in sys.modules:
         _patch_logging(sys.modules["logging"])
     sys.meta_path.insert(0, _PatchOnImport())
+    if os.environ.pop(HELLO_VARIABLE, None) is not None:  # its children do not inherit it
+        _say_hello()
+
+
+def _say_hello() -> None:
+    """Tell mproc-tui the agent loaded: without it, mproc-tui cannot tell a program run
+    with ``python -I`` from one slow to start. On a connection of its own, through
+    ``_socket``: the stream's would import ``socket`` (~8 ms of the program's start-up)."""
+    import _socket
+
+    path = os.environ.get(stream.SOCKET_VARIABLE)
+    if not path:
+        return
+    payload = marshal.dumps({"t": "hello", "pid": os.getpid()}, stream.MARSHAL_VERSION)
+    connection = _socket.socket(_socket.AF_UNIX, _socket.SOCK_STREAM)
+    try:
+        connection.setblocking(False)  # a full backlog must not hold the program up
+        connection.connect(path)
+        connection.send(len(payload).to_bytes(4, "little") + bytes(4) + payload)
+    except OSError:  # mproc-tui is gone, or far behind: it will say the agent is missing
+        pass
+    finally:
+        connection.close()
 
 
 # -- processes ----------------------------------------------------------------------------

@@ -32,7 +32,8 @@ READ_SIZE = 1024 * 1024
 HEADER = 8  # a frame's payload length and record count, 4 bytes each
 MAX_FRAME = 64 * 1024 * 1024  # bytes: more is not a frame an agent writes
 
-ProcessEvent = dict[str, Any]  # a "start", "run" or "exit" message, checked
+ProcessEvent = dict[str, Any]  # a "start", "run", "exit" or "hello" message, checked
+CAUGHT_UP_TURNS = 3  # reader turns that accept a waiting connection, then read it
 
 
 def _text(value: object, default: str = "") -> str:
@@ -85,6 +86,7 @@ class AgentLink:
         self.received = 0  # records
         self.dropped = 0  # records the agents dropped while we were behind (they count them)
         self.malformed = 0  # frames that were not a message we know
+        self.turns = 0  # the reader's loops so far (see caught_up)
 
     def start(self) -> None:
         self._thread.start()
@@ -124,6 +126,14 @@ class AgentLink:
                     self.received += len(batch)
                     self._on_records(batch)
                 return
+            self.turns += 1
+
+    def caught_up(self, turn: int) -> bool:
+        """Whether what was written before ``turns`` was ``turn`` has been read: the
+        agents' first connections are accepted, then read, within a few turns (or the
+        reader has delivered everything and stopped)."""
+        stopped = self._stopping.is_set() and not self._thread.is_alive()
+        return stopped or self.turns >= turn + CAUGHT_UP_TURNS
 
     def _accept(self) -> None:
         try:
@@ -216,7 +226,7 @@ class AgentLink:
         kind = message.get("t")
         if kind == "logs" and isinstance(message.get("records"), list | tuple):
             return self._entries(message["records"])
-        if kind in ("start", "run", "exit") and _integer(message.get("pid")) > 0:
+        if kind in ("start", "run", "exit", "hello") and _integer(message.get("pid")) > 0:
             self._on_process(message)
         else:
             self.malformed += 1

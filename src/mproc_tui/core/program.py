@@ -4,6 +4,7 @@ The program runs as ``python SCRIPT ARGS`` would (same ``sys.argv``, working
 directory and exit code, stdin from /dev/null), with mproc-tui's agent loaded in each
 of its interpreters (``agent/``): a private ``sitecustomize`` first on
 ``PYTHONPATH``, in a 0700 directory that also holds the socket the agents send to.
+While it runs, mproc-tui adopts the program's orphans (``orphans.py``).
 """
 
 from __future__ import annotations
@@ -22,9 +23,11 @@ from dataclasses import dataclass
 import psutil
 
 from mproc_tui.agent import AGENT_DIRECTORY, AGENT_FILES
+from mproc_tui.core.agent_hello import HELLO_VARIABLE, AgentHello
 from mproc_tui.core.agent_link import AgentLink, ProcessEvent
 from mproc_tui.core.death_signal import APP_PID_VARIABLE
 from mproc_tui.core.listener import BatchCallback
+from mproc_tui.core.orphans import ProgramOrphans, alive, wait_ended
 from mproc_tui.core.process_control import create_time_of, signal_descendant, signal_group
 from mproc_tui.core.records import LogEntry
 from mproc_tui.core.workers import STOPPING_SIGNALS, SupervisorError
@@ -120,6 +123,7 @@ class ProgramRun:
         start_method: str | None = None,
         on_change: Callable[[], None] | None = None,
         capture_output: bool = True,
+        first_row: int = FIRST_ROW,
     ) -> None:
         self.command = command
         self._on_logs = on_logs
@@ -129,13 +133,15 @@ class ProgramRun:
         self._capture = capture_output
         self._lock = threading.Lock()
         self._processes: dict[int, _Process] = {}  # by pid
-        self._next_row = FIRST_ROW
+        self.next_row = first_row  # the next process's row (a rerun's follow the last run's)
         self._directory = tempfile.mkdtemp(prefix="mproc-tui-run-")  # 0700
         self._link = AgentLink(
             os.path.join(self._directory, "agent.sock"), on_logs, self._event, self._row_of
         )
         self._popen: subprocess.Popen[bytes] | None = None
         self._readers: list[threading.Thread] = []
+        self._orphans = ProgramOrphans(self._link.path)
+        self._hello = AgentHello(self._link)
         self.returncode: int | None = None
         self.ended = threading.Event()
 
@@ -152,9 +158,12 @@ class ProgramRun:
         environment["PYTHONPATH"] = self._directory + (os.pathsep + path if path else "")
         environment["MPROC_TUI_AGENT_SOCKET"] = self._link.path
         environment["MPROC_TUI_AGENT_LEVEL"] = str(self._level)
+        environment[HELLO_VARIABLE] = "1"  # the first interpreter's agent says hello
         if self._start_method:
             environment["MPROC_TUI_AGENT_START_METHOD"] = self._start_method
         output = subprocess.PIPE if self._capture else None
+        self._orphans.adopt()
+        self._hello.started()
         self._popen = subprocess.Popen(
             self.command.argv(),
             env=environment,
@@ -163,6 +172,7 @@ class ProgramRun:
             stderr=output,
             process_group=0 if self._capture else None,
         )
+        self._orphans.watch(self._popen, own_group=self._capture)
         self._row_of(self._popen.pid, MAIN_NAME, kind="Main")
         if self._capture:
             for stream, name in ((self._popen.stdout, "stdout"), (self._popen.stderr, "stderr")):
@@ -180,7 +190,9 @@ class ProgramRun:
 
     def _wait(self) -> None:
         assert self._popen is not None
+        self._orphans.main_ends()
         code = self._popen.wait()
+        self._hello.main_ended()
         with self._lock:
             main = self._processes.get(self._popen.pid)
             if main is not None:
@@ -206,13 +218,16 @@ class ProgramRun:
         with self._lock:
             process = self._processes.get(pid)
             if process is None:
-                process = self._processes[pid] = _Process(self._next_row, pid, name)
-                self._next_row += 1
+                process = self._processes[pid] = _Process(self.next_row, pid, name)
+                self.next_row += 1
                 if kind is not None:
                     process.kind = kind
             return process.row_id
 
     def _event(self, event: ProcessEvent) -> None:
+        if event["t"] == "hello":
+            self._hello.heard()
+            return
         pid = event["pid"]
         name = event.get("name")
         self._row_of(pid, name if isinstance(name, str) else "?")
@@ -245,17 +260,25 @@ class ProgramRun:
         """Every process of the program so far, in the order they appeared.
 
         A process that ended without a word (killed, and its parent never joined it)
-        is marked ended when psutil no longer finds it; its exit code is unknown.
+        is marked ended when psutil no longer finds it; its exit code is unknown. The
+        program's orphans that ended are reaped.
         """
+        self._orphans.tend()
         with self._lock:
             processes = list(self._processes.values())
         for process in processes:
-            if process.ended_at is None and not _running(process.pid, process.create_time):
+            if process.ended_at is None and not alive(process.pid, process.create_time):
                 with self._lock:
                     if process.ended_at is None:
                         process.ended_at = time.time()
         with self._lock:
             return [process.status() for process in processes]
+
+    @property
+    def agent_missing(self) -> str | None:
+        """Why names and records are missing, once it is clear the agent did not load
+        (``python -I``, say): one line for the user; None while unknown, or if it did."""
+        return self._hello.missing
 
     @property
     def records_received(self) -> int:
@@ -318,11 +341,11 @@ class ProgramRun:
         for process in running:
             with contextlib.suppress(psutil.Error):
                 process.terminate()
-        _, alive = psutil.wait_procs(running, timeout=grace)
+        alive = wait_ended(running, grace, self._orphans.tend)
         for process in alive:
             with contextlib.suppress(psutil.Error):
                 process.kill()
-        psutil.wait_procs(alive, timeout=5)
+        wait_ended(alive, 5, self._orphans.tend)
         if self._popen is not None:
             signal_group(self._popen.pid, signal.SIGKILL, worker_alive=False)
 
@@ -331,10 +354,12 @@ class ProgramRun:
         self.stop(grace)
         self.ended.wait(timeout=5)
         self._link.stop()
+        self._orphans.release()
         shutil.rmtree(self._directory, ignore_errors=True)
 
     def _all_processes(self) -> list[psutil.Process]:
-        """The program's processes that still run: its tree, and any it orphaned."""
+        """The program's processes that still run: its tree, and any it orphaned (now
+        mproc-tui's children, or named by the agents); those that may be reaped, known."""
         found: dict[int, psutil.Process] = {}
         if self._popen is not None and self.returncode is None:
             with contextlib.suppress(psutil.Error):
@@ -342,6 +367,8 @@ class ProgramRun:
                 found[main.pid] = main
                 for child in main.children(recursive=True):
                     found[child.pid] = child
+        self._orphans.remember(found.values())  # they may end as our children
+        found.update((process.pid, process) for process in self._orphans.find())
         for status in self.poll():
             if status.alive and status.pid not in found:
                 with contextlib.suppress(psutil.Error):
@@ -349,16 +376,6 @@ class ProgramRun:
                     if process.create_time() == status.create_time:
                         found[process.pid] = process
         return list(found.values())
-
-
-def _running(pid: int, create_time: float | None) -> bool:
-    try:
-        process = psutil.Process(pid)
-        return (
-            create_time is None or process.create_time() == create_time
-        ) and process.status() != psutil.STATUS_ZOMBIE
-    except psutil.Error:
-        return False
 
 
 def _output_entry(row: int, pid: int, stream: str, line: str) -> LogEntry:

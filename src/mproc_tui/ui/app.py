@@ -26,7 +26,7 @@ from mproc_tui.core.exit_policy import ExitPolicy, ExitStage
 from mproc_tui.core.exit_watchdog import exit_after
 from mproc_tui.core.log_file import JsonLinesLog, fan_out
 from mproc_tui.core.mailbox import BatchMailbox
-from mproc_tui.core.program import ProgramRun
+from mproc_tui.core.program import FIRST_ROW, ProgramCommand, ProgramRun
 from mproc_tui.core.records import LogEntry
 from mproc_tui.core.rows import CpuHistory, WorkerRow, newly_failed, take_snapshot
 from mproc_tui.core.sampler import Sampler
@@ -37,7 +37,13 @@ from mproc_tui.core.worker_plan import lesson_plans
 from mproc_tui.ui.feedback import inform, warn
 from mproc_tui.ui.keys import APP_KEYS, key_text
 from mproc_tui.ui.main_screen import MainScreen
-from mproc_tui.ui.messages import LogsWaiting, ProgressChanged, RefreshRequested, WorkersSampled
+from mproc_tui.ui.messages import (
+    LogsWaiting,
+    ProgressChanged,
+    RefreshRequested,
+    RerunRequested,
+    WorkersSampled,
+)
 from mproc_tui.ui.operation_progress import OperationProgress
 from mproc_tui.ui.options import AppOptions
 from mproc_tui.ui.screens.help_screen import HelpScreen, key_rows
@@ -95,19 +101,10 @@ class MprocApp(App[None]):
         if log_file is not None:
             # In the TUI, stderr is the screen: a failing log file says so as a toast.
             log_file.on_error = lambda message: warn(self, message)
+        self._records = records
         command = self.options.program
-        self.program = (
-            None
-            if command is None
-            else ProgramRun(
-                command,
-                records,
-                self.options.level,
-                self.options.program_start_method,
-                on_change=self._worker_changed,
-            )
-        )
-        self._program_ended = False
+        self.program = None if command is None else self._watch(command)
+        self._told: set[str] = set()  # what the user was told about this run
         self.exit_policy = ExitPolicy(self.supervisor, self.options.grace, self.program)
         self.sampler = Sampler()
         self.settings = load_settings()
@@ -118,6 +115,35 @@ class MprocApp(App[None]):
         self._progress_texts: dict[int, str] = {}  # long operations under way: the header
         self.main_screen = MainScreen(self.supervisor, self.options, self.program)
         self.title = self._title([])
+
+    def _watch(self, command: ProgramCommand, first_row: int = FIRST_ROW) -> ProgramRun:
+        """``mproc-tui run``: the program, its rows numbered from ``first_row``."""
+        return ProgramRun(
+            command,
+            self._records,
+            self.options.level,
+            self.options.program_start_method,
+            on_change=self._worker_changed,
+            first_row=first_row,
+        )
+
+    def on_rerun_requested(self, message: RerunRequested) -> None:
+        """R: the ended program runs again; its old rows go, its records stay."""
+        old = self.program
+        if old is None or not old.ended.is_set():
+            return
+        new = self._watch(old.command, first_row=old.next_row)
+        self.program = self.exit_policy.program = self.main_screen.program = new
+        self._told = set()
+        self.supervisor.guard_group(new.start())
+        self._let_go(old)
+        inform(self, f"Running {old.command.describe()} again.")
+        self.refresh_workers()
+
+    @work(thread=True, group="program")
+    def _let_go(self, program: ProgramRun) -> None:
+        """An ended run's last records and files, off the event loop."""
+        program.shutdown(self.options.grace)
 
     def get_default_screen(self) -> Screen[Any]:
         return self.main_screen
@@ -200,16 +226,26 @@ class MprocApp(App[None]):
         if isinstance(self.screen, QuitScreen):
             # The question is about workers that still run: keep it true as they end.
             self.screen.show_running(self._still_running(), self.exit_policy.program_running())
-        if self.program is not None and self.program.ended.is_set() and not self._program_ended:
-            self._program_ended = True
-            inform(self, f"{self.program.command.describe()} {exit_words(self.program.returncode)}")
+        if self.program is not None:
+            self._tell_about(self.program)
+
+    def _tell_about(self, program: ProgramRun) -> None:
+        """Once a run: that the agent did not load in it, and how it ended."""
+        if "agent" not in self._told and (missing := program.agent_missing):
+            self._told.add("agent")
+            warn(self, f"{program.command.describe()}: {missing}.", timeout=12)
+        if "ended" not in self._told and program.ended.is_set():
+            self._told.add("ended")
+            ended = f"{program.command.describe()} {exit_words(program.returncode)}"
+            inform(self, f"{ended}. R runs it again.", timeout=6)
 
     def _title(self, rows: list[WorkerRow]) -> str:
         if self.program is None:
             return app_title(len(rows), self.options.start_method)
         program = self.program
         ended, code, dropped = program.ended.is_set(), program.returncode, program.records_dropped
-        return program_title(program.command.describe(), len(rows), ended, code, dropped)
+        title = program_title(program.command.describe(), len(rows), ended, code, dropped)
+        return f"{title} · its agent did not load" if program.agent_missing else title
 
     def _still_running(self) -> int:
         """Non-daemon workers that still run, and the watched program if it does."""

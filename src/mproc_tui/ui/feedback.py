@@ -16,9 +16,9 @@ from mproc_tui.core.text import safe_text
 from mproc_tui.core.workers import SupervisorError
 
 
-def warn(node: DOMNode, message: str) -> None:
-    """Something the user asked for could not be done."""
-    _notify(node, message, "warning", timeout=4)
+def warn(node: DOMNode, message: str, timeout: float = 4) -> None:
+    """Something the user asked for could not be done, or something they must know."""
+    _notify(node, message, "warning", timeout)
 
 
 def inform(node: DOMNode, message: str, timeout: float = 3) -> None:

@@ -28,6 +28,7 @@ from mproc_tui.core.worker_plan import WorkerPlan
 from mproc_tui.core.workers import Lifecycle, WorkerSpec
 from mproc_tui.ui.feedback import inform, reporting_errors, warn
 from mproc_tui.ui.keys import APP, APP_KEYS, PALETTE_KEY, SCREEN, KeyArea, lend
+from mproc_tui.ui.messages import RerunRequested
 from mproc_tui.ui.operation_progress import OperationProgress
 from mproc_tui.ui.options import AppOptions
 from mproc_tui.ui.screens.children_screen import ChildrenChoice, ChildrenScreen
@@ -72,6 +73,13 @@ class MainScreen(Screen[None]):
             "r", "restart", "Restart", tooltip="Restart the selected worker: stop it, start anew"
         ),
         Binding("c", "clear_finished", "Clear", tooltip="Clear finished workers from the table"),
+        Binding(
+            "R",
+            "rerun",
+            "Rerun",
+            show=False,
+            tooltip="Run the watched program again, once it has ended (mproc-tui run)",
+        ),
     ]
     # Every key by area, as help and the command palette list them.
     KEY_AREAS: ClassVar[tuple[KeyArea, ...]] = (
@@ -300,6 +308,16 @@ class MainScreen(Screen[None]):
             )
             if outcome.signalled:  # else they all ended on their own meanwhile
                 progress.summary = stop_summary(outcome)
+
+    def action_rerun(self) -> None:
+        program = self.program
+        if program is None:
+            warn(self, "R runs a watched program again: mproc-tui run SCRIPT watches one.")
+        elif not program.ended.is_set():
+            name = program.command.describe()
+            warn(self, f"{name} is still running: T stops it, then R runs it again.")
+        else:
+            self.post_message(RerunRequested())
 
     # -- joining and clearing -------------------------------------------------------------
 

@@ -27,6 +27,11 @@ class RefreshRequested(Message):
 
 
 @dataclass
+class RerunRequested(Message):
+    """R: the watched program has ended, and the user wants it run again."""
+
+
+@dataclass
 class ProgressChanged(Message):
     """A long operation (a join, a stop) got further; ``text`` None means it is over."""
 
