@@ -78,7 +78,7 @@ class MainScreen(Screen[None]):
             "rerun",
             "Rerun",
             show=False,
-            tooltip="Run the watched program again, once it has ended (mproc-tui run)",
+            tooltip="Rerun the watched program, once it has ended",
         ),
     ]
     # Every key by area, as help and the command palette list them.
