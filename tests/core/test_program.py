@@ -84,11 +84,29 @@ def test_the_daemon_lesson_shows_the_daemon_flag(run_program, collector: Collect
 
 
 @pytest.mark.parametrize(
-    ("script", "kind", "names", "logger"),
+    ("script", "kind", "names", "logger", "records"),
     [
-        ("pool_program.py", "Pool", {"PoolWorker-1", "PoolWorker-2", "PoolWorker-3"}, "squares"),
-        ("executor_program.py", "Executor", {"Process-1", "Process-2"}, "cubes"),
-        ("manager_program.py", "Manager", {"SyncManager-1"}, "shared"),
+        (
+            "pool_program.py",
+            "Pool",
+            {"PoolWorker-1", "PoolWorker-2", "PoolWorker-3"},
+            "squares",
+            [*(f"squaring {n}" for n in range(6)), "total 55"],
+        ),
+        (
+            "executor_program.py",
+            "Executor",
+            {"Process-1", "Process-2"},
+            "cubes",
+            [*(f"cubing {n}" for n in range(4)), "total 36"],
+        ),
+        (
+            "manager_program.py",
+            "Manager",
+            {"SyncManager-1"},
+            "shared",
+            ["shared [('a', 'A'), ('b', 'B')]", "stored a", "stored b"],
+        ),
     ],
 )
 def test_pools_executors_and_managers_are_seen_with_their_names(
@@ -99,6 +117,7 @@ def test_pools_executors_and_managers_are_seen_with_their_names(
     kind: str,
     names: set[str],
     logger: str,
+    records: list[str],
 ) -> None:
     run = run_program(script, start_method=start_method)
     assert run.ended.wait(30)
@@ -110,8 +129,11 @@ def test_pools_executors_and_managers_are_seen_with_their_names(
             if e.logger_name == logger and (e.process_name == MAIN_NAME) == main
         ]
 
-    # Records of processes that ended come when their streams end: wait for both.
-    wait_until(lambda: bool(of(main=True)) and bool(of(main=False)), 10, "every record")
+    # Records of processes that ended come when their streams end: wait for all.
+    def messages() -> list[str]:
+        return sorted(entry.message for entry in of(main=True) + of(main=False))
+
+    wait_until(lambda: messages() == sorted(records), 10, "every record, once")
     assert run.returncode == 0
     made = {status.name for status in run.poll() if status.kind == kind}
     prefix = {"fork": "Fork", "spawn": "Spawn", "forkserver": "ForkServer"}[start_method]
