@@ -209,3 +209,18 @@ async def test_a_program_without_its_agent_shows_its_processes_and_says_why(tmp_
             lambda: sum(row["name"].startswith("└ ") for row in table_rows(app)) >= 3,
             "the Pool's three processes as children of the main one",
         )
+
+
+async def test_a_program_that_ignores_sigterm_is_killed_after_the_grace_period() -> None:
+    app = run_app("ignores_sigterm.py")
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await wait_for(pilot, lambda: "stubborn" in rows_by_name(app), "the program's child")
+        pids = [int(row["pid"]) for row in table_rows(app)]
+        await pilot.press("T")
+        await wait_for(
+            pilot, lambda: "was killed by SIGKILL" in str(app.title), "SIGKILL after --grace"
+        )
+        await wait_for(pilot, lambda: all(gone(pid) for pid in pids), "both processes gone")
+        assert rows_by_name(app)["MainProcess"]["exit"] == "-9 SIGKILL"
+        await pilot.press("q")  # nothing runs: no question
+        await wait_for(pilot, lambda: not app.is_running, "the app to exit")
