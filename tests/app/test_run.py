@@ -177,7 +177,7 @@ async def test_r_runs_the_ended_program_again_and_own_workers_run_beside_it() ->
             "both runs' output, in order",
         )
         worker = next(row for row in table_rows(app) if row["name"] != "MainProcess")
-        assert worker["state"] == "sleeping" and not worker["kind"]
+        assert worker["state"] == "sleeping" and worker["kind"] == "mproc-tui"
         await quit_terminating_all(pilot, app)
 
 
@@ -224,3 +224,40 @@ async def test_a_program_that_ignores_sigterm_is_killed_after_the_grace_period()
         assert rows_by_name(app)["MainProcess"]["exit"] == "-9 SIGKILL"
         await pilot.press("q")  # nothing runs: no question
         await wait_for(pilot, lambda: not app.is_running, "the app to exit")
+
+
+async def test_quitting_says_it_terminates_the_program_until_it_is_gone() -> None:
+    app = run_app("ignores_sigterm.py")
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await wait_for(pilot, lambda: "stubborn" in rows_by_name(app), "the program's child")
+        await pilot.press("q")
+        await wait_for(pilot, lambda: "still running" in screen_text(app), "the quit question")
+        await pilot.press("t")
+        await wait_for(
+            pilot,
+            lambda: (
+                "terminating ignores_sigterm.py and its processes… SIGKILL after 1 s"
+                in str(app.sub_title)
+            ),
+            "the header saying what quitting waits for",
+        )
+        await wait_for(pilot, lambda: not app.is_running, "the app to exit", timeout=30)
+
+
+async def test_k_on_the_main_process_asks_about_what_it_started() -> None:
+    app = run_app("nested_program.py")
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await wait_for(
+            pilot,
+            lambda: {"MainProcess", "outer", "inner"} <= set(rows_by_name(app)),
+            "the program's three processes as rows",
+        )
+        pids = [int(row["pid"]) for row in table_rows(app)]
+        app.main_screen.worker_table.move_cursor(0)
+        await pilot.press("k")
+        await wait_for(
+            pilot, lambda: "Terminate MainProcess? It has 3 child" in screen_text(app), "the ask"
+        )
+        assert "outer" in screen_text(app) and "inner" in screen_text(app)
+        await pilot.press("c")
+        await wait_for(pilot, lambda: all(gone(pid) for pid in pids), "all three gone")

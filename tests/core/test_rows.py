@@ -9,6 +9,7 @@ from mproc_tui.core.rows import (
     newly_failed,
     program_rows,
     sort_rows,
+    started_by,
     tree_order,
 )
 from mproc_tui.core.sampler import ChildSample, ProcessSample
@@ -109,3 +110,16 @@ def test_a_programs_rows_name_their_parents_and_children_that_are_rows_are_not_r
     assert [rows[i].parent_id for i in (1, 2, 3)] == [None, 1, 2]
     # 501 and 502 are rows, 600 is under a row: only the subprocess 700 is main's own
     assert [child.pid for child in rows[1].children] == [700]
+
+
+def test_what_a_process_started_is_its_child_processes_and_the_rows_under_it() -> None:
+    main = row(10, children=(_child(700, 110, 1),))
+    rows = [
+        main,
+        row(11, parent_id=10),
+        row(12, parent_id=11),
+        row(13, parent_id=10, exit_code=0),  # ended: nothing to signal
+        row(1),
+    ]
+    assert sorted(started_by(rows, 10)) == [(111, "Process-11"), (112, "Process-12"), (700, "c700")]
+    assert started_by(rows, 1) == []

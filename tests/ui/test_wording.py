@@ -7,6 +7,7 @@ from mproc_tui.ui.wording import (
     app_title,
     ended_words,
     failure,
+    failure_title,
     join_progress,
     join_summary,
     program_title,
@@ -49,6 +50,26 @@ def test_summary_counts_what_mproc_tui_stopped_apart_from_failures() -> None:
         row(4, exit_code=1),
     ]
     assert table_summary(rows) == "0 running · 1 exited · 1 failed · 2 terminated"
+
+
+def test_a_programs_processes_that_ended_unjoined_are_not_counted_as_exited() -> None:
+    rows = [
+        row(1, state="ended", exit_code=None, kind="Pool"),
+        row(2, state="ended", exit_code=None, kind="Pool", stop_requested=True),
+        row(3, exit_code=0, kind="Main"),
+    ]
+    assert table_summary(rows) == (
+        "0 running · 1 exited · 0 failed · 1 ended, exit code unknown · 1 terminated"
+    )
+    assert failure_title(row(4, exit_code=1, kind="Main")) == "Process failed"
+    assert quit_wait_progress(0, 1, "lesson.py") == (
+        "waiting for lesson.py… 0 of 1 ended · q again terminates it"
+    )
+    assert quit_wait_progress(1, 3, "lesson.py").startswith(
+        "waiting for lesson.py and 2 workers… 1 of 3 ended"
+    )
+    assert failure_title(row(5, exit_code=1)) == "Worker failed"
+    assert failure_title(row(6, exit_code=1, kind="mproc-tui")) == "Worker failed"
 
 
 def test_titles_and_toasts() -> None:

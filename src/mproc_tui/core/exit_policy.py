@@ -115,10 +115,14 @@ class ExitPolicy:
         self._move(ExitStage.ASKING, ExitStage.WAITING if wait else ExitStage.TERMINATING)
 
     def end_others(
-        self, on_wait: WaitProgress | None = None, on_stop: StopProgress | None = None
+        self,
+        on_wait: WaitProgress | None = None,
+        on_stop: StopProgress | None = None,
+        on_program_stop: Callable[[], None] | None = None,
     ) -> ExitReport:
         """Step 2, blocking, as chosen: wait for the non-daemon workers (until they end
-        or ``terminate_instead``), then terminate whichever still run; then DONE."""
+        or ``terminate_instead``), then terminate whichever still run (the watched
+        program first: ``on_program_stop``); then DONE."""
         others = self.others()
         program = self.program if self.program_running() else None
         waited = 0
@@ -135,7 +139,9 @@ class ExitPolicy:
                 tick(len(others))
             tick(len(others))
         self._move(self._stage, ExitStage.TERMINATING)
-        if program is not None:
+        if program is not None and not program.ended.is_set():
+            if on_program_stop is not None:
+                on_program_stop()
             program.stop(self.grace)
         report = self.supervisor.stop(self.others(), self.grace, on_stop)
         self._move(ExitStage.TERMINATING, ExitStage.DONE)

@@ -19,6 +19,7 @@ from mproc_tui.core.workers import Lifecycle, WorkerStatus
 
 HISTORY_LENGTH = 60  # CPU samples kept per worker for its sparkline
 ENDED = "ended"  # the state of a program's process that ended with an unknown exit code
+OWN = "mproc-tui"  # what made a worker, beside a watched program's processes
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,8 +117,10 @@ def build_rows(
     samples: Mapping[int, ProcessSample],
     now: float,
     history: CpuHistory | None = None,
+    kind: str = "",
 ) -> list[WorkerRow]:
-    """Live workers show psutil's state; ended ones show their lifecycle."""
+    """Live workers show psutil's state; ended ones show their lifecycle. ``kind`` says
+    who made them, where a watched program's processes share the table."""
     rows: list[WorkerRow] = []
     for status in statuses:
         sample = samples.get(status.worker_id) if status.alive else None
@@ -125,7 +128,7 @@ def build_rows(
             state = sample.state if sample is not None else "starting"
         else:
             state = status.lifecycle.value
-        rows.append(_row(status, status.worker_id, state, sample, now, history))
+        rows.append(_row(status, status.worker_id, state, sample, now, history, kind))
     return rows
 
 
@@ -169,6 +172,27 @@ def _not_rows(children: tuple[ChildSample, ...], rows: set[int]) -> tuple[ChildS
         else:
             shown.append(child)
     return tuple(child for child in children if child in shown)
+
+
+def started_by(rows: Sequence[WorkerRow], worker_id: int) -> list[tuple[int, str]]:
+    """(pid, name) of every live process a row's process started: its child processes
+    and, for a watched program's process, the rows under it in the tree."""
+    under: dict[int | None, list[WorkerRow]] = {}
+    for row in rows:
+        under.setdefault(row.parent_id, []).append(row)
+    found: list[tuple[int, str]] = []
+    own = next((row for row in rows if row.worker_id == worker_id), None)
+    if own is not None:
+        found += [(child.pid, child.name) for child in own.children]
+    stack, seen = list(under.get(worker_id, [])), {worker_id}
+    while stack:
+        row = stack.pop()
+        if row.worker_id not in seen:
+            seen.add(row.worker_id)
+            if row.running and row.pid is not None:
+                found.append((row.pid, row.name))
+            stack.extend(under.get(row.worker_id, []))
+    return found
 
 
 def tree_order(rows: Sequence[WorkerRow]) -> list[tuple[WorkerRow, int]]:
@@ -218,7 +242,7 @@ def take_snapshot(
     now = time.time()
     return [
         *program_rows(processes, samples, now, history),
-        *build_rows(statuses, samples, now, history),
+        *build_rows(statuses, samples, now, history, OWN if program is not None else ""),
     ]
 
 

@@ -55,6 +55,8 @@ from mproc_tui.ui.wording import (
     app_title,
     exit_words,
     failure,
+    failure_title,
+    program_stop_progress,
     program_title,
     quit_wait_progress,
     stop_progress,
@@ -137,6 +139,7 @@ class MprocApp(App[None]):
         self._told = set()
         self.supervisor.guard_group(new.start())
         self._let_go(old)
+        self.clear_notifications()  # "… ended. R runs it again." is about the last run
         inform(self, f"Running {old.command.describe()} again.")
         self.refresh_workers()
 
@@ -220,7 +223,11 @@ class MprocApp(App[None]):
         if self.exit_policy.stage is ExitStage.RUNNING:  # quitting ends workers on purpose
             for row in newly_failed(self._last_rows, rows):
                 self.notify(
-                    failure(row), title="Worker failed", severity="error", timeout=8, markup=False
+                    failure(row),
+                    title=failure_title(row),
+                    severity="error",
+                    timeout=8,
+                    markup=False,
                 )
         self._last_rows = {row.worker_id: row for row in rows}
         if isinstance(self.screen, QuitScreen):
@@ -339,9 +346,16 @@ class MprocApp(App[None]):
             others = self.exit_policy.others()
             if self.exit_policy.stage is ExitStage.WAITING and others:
                 inform(self, waiting_to_quit(len(others)))
+            program = self.program.command.describe() if self.program else None
+            watched = program if self.exit_policy.program_running() else None
             report = self.exit_policy.end_others(
-                on_wait=lambda ended, total: progress.show(quit_wait_progress(ended, total)),
+                on_wait=lambda ended, total: progress.show(
+                    quit_wait_progress(ended, total, watched)
+                ),
                 on_stop=lambda so_far: progress.show(stop_progress("terminating", so_far)),
+                on_program_stop=lambda: progress.show(
+                    program_stop_progress(program or "", self.options.grace)
+                ),
             )
             if report.terminated.signalled:
                 inform(self, stop_summary(report.terminated))

@@ -20,7 +20,7 @@ from textual.widget import Widget
 from textual.widgets import Header, Static
 
 from mproc_tui.core.program import FIRST_ROW, ProgramRun
-from mproc_tui.core.rows import WorkerRow
+from mproc_tui.core.rows import WorkerRow, started_by
 from mproc_tui.core.supervisor import Supervisor
 from mproc_tui.core.target_check import check_target
 from mproc_tui.core.text import plural, safe_text
@@ -41,6 +41,7 @@ from mproc_tui.ui.wording import (
     ended_words,
     join_progress,
     join_summary,
+    program_stop_progress,
     signal_sent,
     stop_progress,
     stop_summary,
@@ -267,7 +268,11 @@ class MainScreen(Screen[None]):
         if child_pid is not None:
             with reporting_errors(self):
                 owner.signal_descendant(worker_id, child_pid, signal_number)
-        elif row is None or not row.children or not row.running:
+        elif (
+            row is None
+            or not row.running
+            or not (processes := started_by(self.worker_table.rows_shown(), worker_id))
+        ):
             with reporting_errors(self):
                 owner.send_signal(worker_id, signal_number)
         else:
@@ -278,7 +283,7 @@ class MainScreen(Screen[None]):
                         children = choice == "with-children"
                         owner.send_signal(worker_id, signal_number, children)
 
-            self.app.push_screen(ChildrenScreen(action, row.name, row.children), chosen)
+            self.app.push_screen(ChildrenScreen(action, row.name, processes), chosen)
 
     def action_stop_all(self) -> None:
         worker_ids = self.supervisor.live_worker_ids()
@@ -294,7 +299,7 @@ class MainScreen(Screen[None]):
     def stop_program(self, program: ProgramRun) -> None:
         """T with a watched program: it and every process it started, as quitting would."""
         with OperationProgress(self.app) as progress:
-            progress.show(f"terminating {program.command.describe()}…")
+            progress.show(program_stop_progress(program.command.describe(), self.options.grace))
             program.stop(self.options.grace)
 
     @work(thread=True, group="stop")

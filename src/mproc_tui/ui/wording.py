@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from mproc_tui.core.rows import WorkerRow
+from mproc_tui.core.rows import OWN, WorkerRow
 from mproc_tui.core.text import plural, safe_text, signal_name
 from mproc_tui.core.workers import StopReport
 
@@ -24,9 +24,14 @@ def join_summary(total: int) -> str:
     return f"Joined {plural(total, 'worker')}."
 
 
-def wait_progress(ended: int, total: int) -> str:
-    """While quitting with "wait": ``waiting for 3 workers… 1 of 3 ended``."""
-    return f"waiting for {plural(total, 'worker')}… {ended} of {total} ended"
+def wait_progress(ended: int, total: int, program: str | None = None) -> str:
+    """While quitting with "wait": ``waiting for 3 workers… 1 of 3 ended`` (``waiting
+    for lesson.py and 2 workers…`` with a watched program, which is no worker)."""
+    waited = plural(total, "worker")
+    if program is not None:
+        workers = f" and {plural(total - 1, 'worker')}" if total > 1 else ""
+        waited = f"{safe_text(program)}{workers}"
+    return f"waiting for {waited}… {ended} of {total} ended"
 
 
 def stop_progress(verb: str, report: StopReport) -> str:
@@ -90,20 +95,30 @@ def table_summary(rows: Iterable[WorkerRow]) -> str:
     """``3 running · 1 exited · 1 failed``: the table's title.
 
     Workers ended on purpose (``k``, ``K``, ``T``, a restart, quitting) are counted
-    apart, as terminated: their signal exit codes are not failures.
+    apart, as terminated: their signal exit codes are not failures. A watched
+    program's process that ended with an exit code nobody learned is ``ended``
+    (terminated, if mproc-tui stopped it): not counted as exited, which means code 0.
     """
-    running = exited = failed = terminated = 0
+    running = exited = failed = terminated = ended = 0
     for row in rows:
         if row.running:
             running += 1
-        elif row.failed and row.stop_requested:
+        elif row.stop_requested and (row.failed or row.exit_code is None):
             terminated += 1
         elif row.failed:
             failed += 1
+        elif row.exit_code is None:
+            ended += 1
         else:
             exited += 1
     summary = f"{running} running · {exited} exited · {failed} failed"
+    summary += f" · {ended} ended, exit code unknown" if ended else ""
     return summary + (f" · {terminated} terminated" if terminated else "")
+
+
+def failure_title(row: WorkerRow) -> str:
+    """A watched program's process is no worker of mproc-tui's."""
+    return "Worker failed" if row.kind in ("", OWN) else "Process failed"
 
 
 def failure(row: WorkerRow) -> str:
@@ -115,10 +130,15 @@ def failure(row: WorkerRow) -> str:
     return f"{name} exited with code {code}"
 
 
-def quit_wait_progress(ended: int, total: int) -> str:
+def quit_wait_progress(ended: int, total: int, program: str | None = None) -> str:
     """While quitting waits: ``waiting for 3 workers… 1 of 3 ended · q again terminates them``."""
     them = "them" if total > 1 else "it"
-    return f"{wait_progress(ended, total)} · q again terminates {them}"
+    return f"{wait_progress(ended, total, program)} · q again terminates {them}"
+
+
+def program_stop_progress(program: str, grace: float) -> str:
+    """While the watched program is stopped: SIGTERM now, SIGKILL after ``grace``."""
+    return f"terminating {safe_text(program)} and its processes… SIGKILL after {grace:g} s"
 
 
 def waiting_to_quit(total: int) -> str:

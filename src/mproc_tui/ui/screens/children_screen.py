@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Literal
 
 from textual.app import ComposeResult
@@ -9,7 +10,6 @@ from textual.binding import Binding
 from textual.containers import Grid, Horizontal
 from textual.widgets import Button, Label
 
-from mproc_tui.core.sampler import ChildSample
 from mproc_tui.core.text import plural, safe_text
 from mproc_tui.ui.screens.click_away import ClickAwayModal
 
@@ -42,7 +42,7 @@ class ChildrenScreen(ClickAwayModal[ChildrenChoice]):
         Binding("escape", "choose(None)", "Cancel"),
     ]
 
-    def __init__(self, action: str, worker_name: str, processes: tuple[ChildSample, ...]) -> None:
+    def __init__(self, action: str, worker_name: str, processes: Sequence[tuple[int, str]]) -> None:
         super().__init__()
         self.action = action  # "Terminate" or "Kill"
         self.worker_name = worker_name
@@ -50,7 +50,7 @@ class ChildrenScreen(ClickAwayModal[ChildrenChoice]):
 
     def compose(self) -> ComposeResult:
         name = safe_text(self.worker_name)
-        listed = ", ".join(f"{child.pid} {safe_text(child.name)}" for child in self.processes[:6])
+        listed = ", ".join(f"{pid} {safe_text(name)}" for pid, name in self.processes[:6])
         if len(self.processes) > 6:
             listed += ", …"
         with Grid(id="children-dialog", classes="dialog"):
