@@ -53,14 +53,15 @@ def _connect(link: AgentLink) -> socket.socket:
 
 
 def _run_under_agent(
-    program: str, link: AgentLink, directory: Path
+    program: str, link: AgentLink, directory: Path, then: Path | None = None
 ) -> subprocess.CompletedProcess[bytes]:
-    """``python -c program`` with the agent loaded, as ``mproc-tui run`` loads it."""
+    """``python -c program`` with the agent loaded, as ``mproc-tui run`` loads it
+    (first on ``PYTHONPATH``, before ``then``)."""
     for name in AGENT_FILES:
         (directory / name).write_bytes((AGENT_DIRECTORY / name).read_bytes())
     environment = {
         **os.environ,
-        "PYTHONPATH": str(directory),
+        "PYTHONPATH": os.pathsep.join(str(path) for path in (directory, then) if path),
         "MPROC_TUI_AGENT_SOCKET": link.path,
         "MPROC_TUI_AGENT_LEVEL": "10",
     }
@@ -244,3 +245,15 @@ def test_a_sigterm_noted_but_not_handled_before_the_main_thread_blocks_still_end
     result = _run_under_agent(program, link, directory)
     assert result.returncode == -15, result.stderr.decode()
     wait_until(lambda: _messages(collector) == ["before"], 15, "the record before the SIGTERM")
+
+
+def test_the_programs_own_sitecustomize_still_runs_after_the_agents(
+    link: AgentLink, collector: Collector, directory: Path, tmp_path: Path
+) -> None:
+    own = tmp_path / "own"
+    own.mkdir()
+    (own / "sitecustomize.py").write_text("import builtins\nbuiltins.CUSTOMIZED = True\n")
+    program = "import logging, builtins; logging.warning('customized %s', builtins.CUSTOMIZED)"
+    result = _run_under_agent(program, link, directory, then=own)
+    assert result.returncode == 0, result.stderr.decode()
+    wait_until(lambda: _messages(collector) == ["customized True"], 15, "the record")

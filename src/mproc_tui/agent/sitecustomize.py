@@ -12,16 +12,30 @@ import sys
 
 
 def _load_shadowed() -> None:
+    here = os.path.dirname(os.path.abspath(__file__))
+    rest = [entry for entry in sys.path if os.path.abspath(entry or os.curdir) != here]
+    if not any(_holds_sitecustomize(entry) for entry in rest):
+        return  # the usual case: importlib.util alone costs 3-4 ms of every start-up
     import importlib.machinery
     import importlib.util
 
-    here = os.path.dirname(os.path.abspath(__file__))
-    rest = [entry for entry in sys.path if os.path.abspath(entry or os.curdir) != here]
     spec = importlib.machinery.PathFinder.find_spec("sitecustomize", rest)
     if spec is None or spec.loader is None:
         return
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
+
+
+def _holds_sitecustomize(entry: str) -> bool:
+    """A ``sitecustomize`` module or package in a ``sys.path`` directory (or a zip: let
+    the import system look)."""
+    import _imp
+
+    base = os.path.join(entry or os.curdir, "sitecustomize")
+    if not os.path.isdir(entry or os.curdir):
+        return os.path.exists(entry)  # a zip file on the path
+    names = [".py", ".pyc", *_imp.extension_suffixes()]
+    return os.path.isdir(base) or any(os.path.exists(base + suffix) for suffix in names)
 
 
 if os.environ.get("MPROC_TUI_AGENT_SOCKET"):
