@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+import pytest
 from textual.pilot import Pilot
 
 from mproc_tui.core.program import ProgramCommand
@@ -45,8 +46,15 @@ def rows_by_name(app: MprocApp) -> dict[str, dict[str, str]]:
     return {row["name"]: row for row in table_rows(app)}
 
 
-async def test_the_daemon_lesson_runs_unchanged_and_the_screen_stays(start_method: str) -> None:
-    app = run_app("lesson_daemon.py", start_method=start_method)
+@pytest.mark.parametrize(
+    ("listing", "daemon"), [("lesson_process.py", "no"), ("lesson_daemon.py", "yes")]
+)
+async def test_the_lessons_run_unchanged_and_the_screen_stays(
+    start_method: str, listing: str, daemon: str
+) -> None:
+    """The lesson's two listings, as a user saves them: the second makes Process-1 a
+    daemon and joins both."""
+    app = run_app(listing, start_method=start_method)
     async with app.run_test(size=SIZE) as pilot:
         await wait_for(
             pilot,
@@ -54,7 +62,7 @@ async def test_the_daemon_lesson_runs_unchanged_and_the_screen_stays(start_metho
             "the lesson's processes as rows",
         )
         rows = rows_by_name(app)
-        assert (rows["Process-1"]["daemon"], rows["renamed worker"]["daemon"]) == ("yes", "no")
+        assert (rows["Process-1"]["daemon"], rows["renamed worker"]["daemon"]) == (daemon, "no")
         assert rows["Process-1"]["kind"] == "Process" and rows["MainProcess"]["kind"] == "Main"
         assert rows["Process-1"]["method"] == start_method
         records = [
@@ -78,7 +86,7 @@ async def test_the_daemon_lesson_runs_unchanged_and_the_screen_stays(start_metho
             lambda: [row["exit"] for row in table_rows(app)] == ["0", "0", "0"],
             "every exit code",
         )
-        assert any("lesson_daemon.py exited with code 0" in toast for toast in toasts(app))
+        assert any(f"{listing} exited with code 0" in toast for toast in toasts(app))
         pids = [int(row["pid"]) for row in table_rows(app)]
         await pilot.press("q")
         await wait_for(pilot, lambda: not app.is_running, "the app to exit")
