@@ -3,7 +3,16 @@
 from __future__ import annotations
 
 from mproc_tui.ui.screens.quit_screen import QuitScreen
-from tests.app.helpers import SIZE, gone, make_app, open_quit_dialog, wait_for, wait_rows
+from mproc_tui.ui.screens.spawn_screen import SpawnScreen
+from tests.app.helpers import (
+    SIZE,
+    gone,
+    make_app,
+    open_quit_dialog,
+    toasts,
+    wait_for,
+    wait_rows,
+)
 
 
 async def test_q_with_no_workers_quits() -> None:
@@ -137,3 +146,26 @@ async def test_q_the_moment_wait_is_chosen_still_terminates() -> None:
         await wait_for(pilot, lambda: not app.is_running, "the app to exit")
     assert gone(int(rows[0]["pid"]))
     assert app.supervisor.poll()[0].exit_code == -15
+
+
+async def test_nothing_new_starts_while_quitting_waits() -> None:
+    """n, d, N and r while the app waits to quit: a worker started then would be stopped
+    at the end without anyone being asked about it; each key says so instead."""
+    app = make_app(sleep=60, grace=0.5)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await pilot.press("n")
+        rows = await wait_rows(pilot, app, 1)
+        await open_quit_dialog(pilot, app)
+        await pilot.press("w")
+        await wait_for(pilot, lambda: not isinstance(app.screen, QuitScreen), "the wait")
+        for key in ("n", "d", "N", "r"):
+            await pilot.press(key)
+        await wait_for(
+            pilot,
+            lambda: sum("mproc-tui is quitting" in toast for toast in toasts(app)) == 4,
+            "each key saying why it does nothing",
+        )
+        assert len(app.supervisor.poll()) == 1 and not isinstance(app.screen, SpawnScreen)
+        await pilot.press("q")
+        await wait_for(pilot, lambda: not app.is_running, "the app to exit")
+    assert gone(int(rows[0]["pid"]))

@@ -115,7 +115,7 @@ class MprocApp(App[None]):
         self._sample_lock = threading.Lock()
         self._sample_queued = False
         self._progress_texts: dict[int, str] = {}  # long operations under way: the header
-        self.main_screen = MainScreen(self.supervisor, self.options, self.program)
+        self.main_screen = MainScreen(self.supervisor, self.options, self.program, self.exit_policy)
         self.title = self._title([])
 
     def _watch(self, command: ProgramCommand, first_row: int = FIRST_ROW) -> ProgramRun:

@@ -28,6 +28,33 @@ APP_KEYS = [
     Binding("q", "request_quit", "Quit", tooltip="Quit (asks about running workers)"),
     Binding("ctrl+q", "request_quit", "Quit", show=False, priority=True, tooltip="Quit"),
 ]
+# The main screen's own keys: workers (and a watched program's processes).
+WORKER_KEYS = [
+    Binding("n", "spawn", "Spawn", tooltip="Spawn a worker (the built-in sleeper)"),
+    Binding("d", "spawn_daemon", "Daemon", show=False, tooltip="Spawn a daemon worker"),
+    Binding("N", "spawn_dialog", "Form", tooltip="Spawn workers of your choice (a form)"),
+    Binding("k", "terminate", "Term", tooltip="Terminate the selected worker (SIGTERM)"),
+    Binding("K", "kill", "Kill", tooltip="Kill the selected worker (SIGKILL)"),
+    Binding(
+        "T",
+        "stop_all",
+        "Stop all",
+        show=False,
+        tooltip="Stop all — SIGTERM every worker, SIGKILL after --grace",
+    ),
+    Binding("j", "join", "Join", tooltip="Join the selected worker (waits off the UI)"),
+    Binding("J", "join_all", "Join all", show=False, tooltip="Join every worker"),
+    Binding("s", "signal", "Signal", tooltip="Send any signal to the selected worker"),
+    Binding("r", "restart", "Restart", tooltip="Restart the selected worker: stop it, start anew"),
+    Binding("c", "clear_finished", "Clear", tooltip="Clear finished workers from the table"),
+    Binding(
+        "R",
+        "rerun",
+        "Rerun",
+        show=False,
+        tooltip="Rerun the watched program, once it has ended",
+    ),
+]
 PALETTE_KEY = Binding(
     "ctrl+p",
     "command_palette",

@@ -19,6 +19,7 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Header, Static
 
+from mproc_tui.core.exit_policy import ExitPolicy, ExitStage
 from mproc_tui.core.program import FIRST_ROW, ProgramRun
 from mproc_tui.core.rows import WorkerRow, started_by
 from mproc_tui.core.supervisor import Supervisor
@@ -27,7 +28,7 @@ from mproc_tui.core.text import plural, safe_text
 from mproc_tui.core.worker_plan import WorkerPlan
 from mproc_tui.core.workers import Lifecycle, WorkerSpec
 from mproc_tui.ui.feedback import inform, reporting_errors, warn
-from mproc_tui.ui.keys import APP, APP_KEYS, PALETTE_KEY, SCREEN, KeyArea, lend
+from mproc_tui.ui.keys import APP, APP_KEYS, PALETTE_KEY, SCREEN, WORKER_KEYS, KeyArea, lend
 from mproc_tui.ui.messages import RerunRequested
 from mproc_tui.ui.operation_progress import OperationProgress
 from mproc_tui.ui.options import AppOptions
@@ -54,34 +55,7 @@ class MainScreen(Screen[None]):
     """Workers above, their logs below; every key of the app works from anywhere on it."""
 
     BINDING_GROUP_TITLE = "Workers"
-    WORKER_KEYS: ClassVar[list[Binding]] = [
-        Binding("n", "spawn", "Spawn", tooltip="Spawn a worker (the built-in sleeper)"),
-        Binding("d", "spawn_daemon", "Daemon", show=False, tooltip="Spawn a daemon worker"),
-        Binding("N", "spawn_dialog", "Form", tooltip="Spawn workers of your choice (a form)"),
-        Binding("k", "terminate", "Term", tooltip="Terminate the selected worker (SIGTERM)"),
-        Binding("K", "kill", "Kill", tooltip="Kill the selected worker (SIGKILL)"),
-        Binding(
-            "T",
-            "stop_all",
-            "Stop all",
-            show=False,
-            tooltip="Stop all — SIGTERM every worker, SIGKILL after --grace",
-        ),
-        Binding("j", "join", "Join", tooltip="Join the selected worker (waits off the UI)"),
-        Binding("J", "join_all", "Join all", show=False, tooltip="Join every worker"),
-        Binding("s", "signal", "Signal", tooltip="Send any signal to the selected worker"),
-        Binding(
-            "r", "restart", "Restart", tooltip="Restart the selected worker: stop it, start anew"
-        ),
-        Binding("c", "clear_finished", "Clear", tooltip="Clear finished workers from the table"),
-        Binding(
-            "R",
-            "rerun",
-            "Rerun",
-            show=False,
-            tooltip="Rerun the watched program, once it has ended",
-        ),
-    ]
+    WORKER_KEYS: ClassVar[list[Binding]] = WORKER_KEYS  # the screen's own (keys.py)
     # Every key by area, as help and the command palette list them.
     KEY_AREAS: ClassVar[tuple[KeyArea, ...]] = (
         KeyArea("Workers", SCREEN, WORKER_KEYS),
@@ -119,10 +93,15 @@ class MainScreen(Screen[None]):
     selected_worker: var[tuple[int, str] | None] = var(None)  # (id, name), for the log view
 
     def __init__(
-        self, supervisor: Supervisor, options: AppOptions, program: ProgramRun | None = None
+        self,
+        supervisor: Supervisor,
+        options: AppOptions,
+        program: ProgramRun | None = None,
+        exit_policy: ExitPolicy | None = None,
     ) -> None:
         super().__init__()
         self.supervisor = supervisor
+        self.exit_policy = exit_policy  # while the app quits, nothing new starts
         self.options = options
         self.program = program  # mproc-tui run: the watched program, whose rows share the table
         self._joins_watched: set[int] = set()
@@ -192,11 +171,21 @@ class MainScreen(Screen[None]):
 
     # -- spawning -------------------------------------------------------------------------
 
+    def _quitting(self) -> bool:
+        """True (and says so) while the app quits: a worker started now would be
+        stopped at the end without anyone being asked about it."""
+        if self.exit_policy is None or self.exit_policy.stage is ExitStage.RUNNING:
+            return False
+        warn(self, "mproc-tui is quitting: nothing new starts now (Esc in its dialog cancels).")
+        return True
+
     def action_spawn(self) -> None:
-        self.spawn_workers([WorkerSpec(args=(self.options.sleep,))])
+        if not self._quitting():
+            self.spawn_workers([WorkerSpec(args=(self.options.sleep,))])
 
     def action_spawn_daemon(self) -> None:
-        self.spawn_workers([WorkerSpec(args=(self.options.sleep,), daemon=True)])
+        if not self._quitting():
+            self.spawn_workers([WorkerSpec(args=(self.options.sleep,), daemon=True)])
 
     @work(thread=True, group="spawn")
     def spawn_workers(self, specs: list[WorkerSpec]) -> None:
@@ -206,16 +195,18 @@ class MainScreen(Screen[None]):
                 self.supervisor.spawn(spec)
 
     def action_spawn_dialog(self) -> None:
+        if self._quitting():
+            return
         self.app.push_screen(
             SpawnScreen(self.supervisor.start_method, check_target), self._spawn_chosen
         )
 
     def _spawn_chosen(self, plan: WorkerPlan | None) -> None:
-        if plan is not None:
+        if plan is not None and not self._quitting():
             self.spawn_workers([plan.spec] * plan.count)
 
     def action_restart(self) -> None:
-        worker_id = self._selected()
+        worker_id = None if self._quitting() else self._selected()
         if worker_id is not None and not self._program_process(
             worker_id, "belongs to the program: it cannot be restarted on its own."
         ):
@@ -316,6 +307,8 @@ class MainScreen(Screen[None]):
 
     def action_rerun(self) -> None:
         program = self.program
+        if self._quitting():
+            return
         if program is None:
             warn(self, "R runs a watched program again: mproc-tui run SCRIPT watches one.")
         elif not program.ended.is_set():
