@@ -217,3 +217,12 @@ def test_a_log_file_that_fails_never_silences_the_records() -> None:
     assert "Process-1: start" in result.stdout and "Process-1: end" in result.stdout
     assert result.stderr.count("\n") == 1
     assert "writing stopped" in result.stderr
+
+
+def test_no_tui_names_the_worker_that_failed_and_how() -> None:
+    result = _run("--no-tui", "--target", "crasher", "--args", "[0.1]", "--name", "nightly report")
+    assert result.returncode == 1
+    failures = [line for line in result.stderr.splitlines() if line.startswith("mproc-tui: ")]
+    assert len(failures) == 1, result.stderr
+    assert "nightly report (pid " in failures[0]
+    assert failures[0].endswith("failed with exit code 1")

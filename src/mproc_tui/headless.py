@@ -22,9 +22,9 @@ from mproc_tui.core.log_file import fan_out
 from mproc_tui.core.program import ProgramCommand, ProgramRun
 from mproc_tui.core.records import LogEntry
 from mproc_tui.core.supervisor import Supervisor
-from mproc_tui.core.text import format_log_lines
+from mproc_tui.core.text import format_log_lines, signal_name
 from mproc_tui.core.worker_plan import WorkerPlan
-from mproc_tui.core.workers import SupervisorError
+from mproc_tui.core.workers import SupervisorError, WorkerStatus
 
 LogSink = Callable[[list[LogEntry]], None]
 
@@ -73,6 +73,13 @@ def run_headless(
         return _run_workers(supervisor, plans, grace, join_daemons, interrupted)
 
 
+def _ended(status: WorkerStatus) -> str:
+    code = status.exit_code or 0
+    if code < 0:
+        return f"was killed by {signal_name(-code)} (exit code {code})"
+    return f"failed with exit code {code}"
+
+
 def _run_workers(
     supervisor: Supervisor,
     plans: Sequence[WorkerPlan],
@@ -105,6 +112,8 @@ def _run_workers(
         ]
         if interrupted.is_set():
             return 130
+        for status in failed:  # the exit status alone does not say which, nor how
+            print(f"mproc-tui: {status.name} (pid {status.pid}) {_ended(status)}", file=sys.stderr)
         return 1 if failed else 0
     except SupervisorError as error:
         print(f"mproc-tui: error: {error}", file=sys.stderr)
