@@ -68,6 +68,24 @@ non_negative_number = _checked(
 positive_integer = _checked(int, "a whole number", lambda v: v >= 1, "must be at least 1")
 
 
+class Once(argparse.Action):
+    """An option given at most once: a second would silently replace the first."""
+
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: str | Sequence[object] | None,
+        option_string: str | None = None,
+    ) -> None:
+        given = f"_{self.dest}_given"
+        if getattr(namespace, given, False):
+            hint = "; several kinds of worker: --config with [[worker]] tables"
+            raise argparse.ArgumentError(self, f"given twice: it takes one value a run{hint}")
+        setattr(namespace, given, True)
+        setattr(namespace, self.dest, values)
+
+
 def parse_level(text: str) -> int:
     name = text.upper()
     if name not in LEVELS:
@@ -92,20 +110,28 @@ def build_parser() -> OneLineParser:
     )
     workers = parser.add_argument_group("workers to start (instead of --demo)")
     workers.add_argument(
-        "--config", metavar="PATH", help="a TOML file with start_method and [[worker]] tables"
+        "--config",
+        action=Once,
+        metavar="PATH",
+        help="a TOML file with start_method and [[worker]] tables",
     )
     workers.add_argument(
         "--target",
+        action=Once,
         metavar="SPEC",
         help="package.module:function, path/to/file.py:function, or a built-in such as flood",
     )
-    workers.add_argument("--args", default="[]", metavar="LITERAL", help="a list, e.g. '[2]'")
     workers.add_argument(
-        "--kwargs", default="{}", metavar="LITERAL", help="a dict, e.g. '{\"n\": 3}'"
+        "--args", action=Once, default="[]", metavar="LITERAL", help="a list, e.g. '[2]'"
     )
-    workers.add_argument("--name", help="the process name (default: Process-N)")
+    workers.add_argument(
+        "--kwargs", action=Once, default="{}", metavar="LITERAL", help="a dict, e.g. '{\"n\": 3}'"
+    )
+    workers.add_argument("--name", action=Once, help="the process name (default: Process-N)")
     workers.add_argument("--daemon", action="store_true", help="start daemon workers")
-    workers.add_argument("--count", default="1", metavar="N", help="how many (default: 1)")
+    workers.add_argument(
+        "--count", action=Once, default="1", metavar="N", help="how many (default: 1)"
+    )
     parser.add_argument(
         "--log-file", metavar="PATH", help="append every record received as a JSON line"
     )
