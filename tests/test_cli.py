@@ -16,11 +16,14 @@ from tests.conftest import TESTS, support_target
 BAD = TESTS / "support" / "bad_targets"
 
 BAD_ARGUMENTS = [
-    (["--refresh", "0"], "greater than 0"),
+    (["--refresh", "0"], "'0' is 0: give more than 0 seconds"),
     (["--refresh", "soon"], "is not a number"),
-    (["--sleep", "-1"], "not negative"),
-    (["--sleep", "inf"], "must be a finite number"),
-    (["--grace", "nan"], "must be a finite number"),
+    (["--sleep", "-1"], "'-1' is negative: give 0 or more seconds"),
+    (["--sleep", "inf"], "'inf' is not a finite number of seconds"),
+    (["--grace", "nan"], "'nan' is not a number of seconds"),
+    (["--sleep", "nan", "--demo"], "'nan' is not a number of seconds"),
+    (["--no-tui", "--target", ""], "--target is empty"),
+    (["--no-tui", "--target", "  "], "--target is empty"),
     (["--max-log-lines", "0"], "must be at least 1"),
     (["--max-log-lines", "many"], "is not a whole number"),
     (["--start-method", "thread"], "invalid choice"),

@@ -43,29 +43,45 @@ class OneLineParser(argparse.ArgumentParser):
 
 
 def _checked(
-    convert: Callable[[str], Number], noun: str, accept: Callable[[Number], bool], rule: str
+    convert: Callable[[str], Number], noun: str, reason: Callable[[Number], str | None]
 ) -> Callable[[str], Number]:
-    """An argparse type: convert, then check; both failures read as one plain sentence."""
+    """An argparse type: convert, then check; both failures read as one plain sentence
+    that says what is wrong with the value given."""
 
     def parse(text: str) -> Number:
         try:
             value = convert(text)
         except ValueError:
             raise argparse.ArgumentTypeError(f"{text!r} is not {noun}") from None
-        if not accept(value):
-            raise argparse.ArgumentTypeError(f"{text!r} {rule}")
+        wrong = reason(value)
+        if wrong is not None:
+            raise argparse.ArgumentTypeError(f"{text!r} {wrong}")
         return value
 
     return parse
 
 
-positive_number = _checked(
-    float, "a number", lambda v: 0 < v < math.inf, "must be a finite number greater than 0"
+def _seconds(positive: bool) -> Callable[[float], str | None]:
+    """What is wrong with a number of seconds (more than 0 if ``positive``, else 0 or more)."""
+    least = "more than 0" if positive else "0 or more"
+
+    def reason(value: float) -> str | None:
+        if math.isnan(value):
+            return "is not a number of seconds"
+        if math.isinf(value):
+            return "is not a finite number of seconds"
+        if value < 0 or (positive and value == 0):
+            return f"{'is negative' if value < 0 else 'is 0'}: give {least} seconds"
+        return None
+
+    return reason
+
+
+positive_number = _checked(float, "a number", _seconds(positive=True))
+non_negative_number = _checked(float, "a number", _seconds(positive=False))
+positive_integer = _checked(
+    int, "a whole number", lambda value: None if value >= 1 else "must be at least 1"
 )
-non_negative_number = _checked(
-    float, "a number", lambda v: 0 <= v < math.inf, "must be a finite number, not negative"
-)
-positive_integer = _checked(int, "a whole number", lambda v: v >= 1, "must be at least 1")
 
 
 class Once(argparse.Action):
@@ -255,10 +271,12 @@ def _plan_from(arguments: argparse.Namespace) -> tuple[tuple[WorkerPlan, ...], s
         for flag, used in (
             ("--demo", arguments.demo),
             ("--config", arguments.config),
-            ("--target", arguments.target),
+            ("--target", arguments.target is not None),
         )
         if used
     ]
+    if arguments.target is not None and not arguments.target.strip():
+        raise PlanError("--target is empty: give package.module:function or file.py:function")
     if len(chosen) > 1:
         raise PlanError(f"choose one of {' / '.join(chosen)}")
     stray = [
