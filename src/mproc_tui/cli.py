@@ -25,6 +25,7 @@ from mproc_tui.core.worker_plan import (
     parse_args,
     parse_count,
     parse_kwargs,
+    with_sleep,
 )
 
 if TYPE_CHECKING:
@@ -309,6 +310,7 @@ def _plan_from(arguments: argparse.Namespace) -> tuple[tuple[WorkerPlan, ...], s
             parse_count(arguments.count),
         )
         plans = (plan,)
+    plans = with_sleep(plans, arguments.sleep)
     start_method = arguments.start_method or config_method or "forkserver"
     checked: set[str] = set()
     for plan in plans:

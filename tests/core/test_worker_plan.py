@@ -182,3 +182,21 @@ def test_a_binary_config_file_is_named(tmp_path: Path) -> None:
 def test_a_missing_config_file_is_named(tmp_path: Path) -> None:
     with pytest.raises(PlanError, match="cannot read"):
         load_config(tmp_path / "nope.toml")
+
+
+def test_sleep_reaches_every_sleeper_given_no_seconds_of_its_own(tmp_path: Path) -> None:
+    from mproc_tui.cli import _plan_from, build_parser
+
+    def seconds(*argv: str) -> list[tuple[object, ...]]:
+        plans, _ = _plan_from(build_parser().parse_args(list(argv)))
+        return [plan.spec.args for plan in plans]
+
+    assert seconds("--target", "sleeper", "--sleep", "0.5") == [(0.5,)]
+    assert seconds("--target", "sleeper", "--args", "[7]", "--sleep", "0.5") == [(7,)]
+    assert seconds("--target", "flood", "--sleep", "0.5") == [()]
+    config = tmp_path / "workers.toml"
+    config.write_text(
+        '[[worker]]\ntarget = "sleeper"\ncount = 2\n\n'
+        '[[worker]]\ntarget = "sleeper"\nkwargs = {seconds = 9}\n'
+    )
+    assert seconds("--config", str(config), "--sleep", "0.25") == [(0.25,), ()]

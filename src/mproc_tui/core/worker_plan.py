@@ -107,6 +107,19 @@ def make_plan(
     return WorkerPlan(spec=spec, count=count)
 
 
+SLEEPER = "mproc_tui.catalog:sleeper"
+
+
+def with_sleep(plans: tuple[WorkerPlan, ...], seconds: float) -> tuple[WorkerPlan, ...]:
+    """``--sleep`` for every built-in sleeper not given its own seconds (as ``n`` does)."""
+    return tuple(
+        replace(plan, spec=replace(plan.spec, args=(seconds,)))
+        if plan.spec.target == SLEEPER and not plan.spec.args and not plan.spec.kwargs
+        else plan
+        for plan in plans
+    )
+
+
 def check_picklable(plan: WorkerPlan, start_method: str) -> None:
     """Under spawn and forkserver the arguments travel pickled: find out now, not in the child."""
     if start_method == "fork":
