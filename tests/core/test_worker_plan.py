@@ -165,6 +165,9 @@ def test_config_errors_name_their_line(tmp_path: Path) -> None:
         load_config(_config(tmp_path, text))
     with pytest.raises(PlanError, match=r"line 5: \[\[worker\]\] #1: unknown key 'arg'"):
         load_config(_config(tmp_path, "\n\n[[worker]]\ntarget = 'x:y'\narg = [2]\n"))
+    bad_count = "[[worker]]\ntarget = 'sleeper'\nname = 'a'\n\n# many\ncount = 0\n"
+    with pytest.raises(PlanError, match=r"line 6: \[\[worker\]\] #1: count must be at least 1"):
+        load_config(_config(tmp_path, bad_count))
 
 
 def test_a_config_target_remembers_where_it_came_from(tmp_path: Path) -> None:

@@ -197,12 +197,13 @@ def _worker_from_table(location: Path, text: str, index: int, table: object) -> 
     kwargs = typed("kwargs", dict, {})
     name = typed("name", str, None)
     daemon = typed("daemon", bool, False)
-    count = typed("count", int, 1)
+    try:  # a bad count is named on its own line, not the target's
+        count = parse_count(typed("count", int, 1))
+    except PlanError as error:
+        raise PlanError(f"{_where(location, text, index, 'count')}: {error}") from None
     origin = _where(location, text, index, "target")
     try:
-        plan = make_plan(
-            target, tuple(args), _check_kwargs(kwargs), name, daemon, parse_count(count)
-        )
+        plan = make_plan(target, tuple(args), _check_kwargs(kwargs), name, daemon, count)
     except PlanError as error:
         raise PlanError(f"{origin}: {error}") from None
     return replace(plan, origin=origin)
