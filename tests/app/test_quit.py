@@ -9,6 +9,7 @@ from tests.app.helpers import (
     gone,
     make_app,
     open_quit_dialog,
+    screen_text,
     toasts,
     wait_for,
     wait_rows,
@@ -169,3 +170,24 @@ async def test_nothing_new_starts_while_quitting_waits() -> None:
         await pilot.press("q")
         await wait_for(pilot, lambda: not app.is_running, "the app to exit")
     assert gone(int(rows[0]["pid"]))
+
+
+async def test_the_dialog_says_the_daemons_are_already_gone_and_cancel_keeps_the_rest() -> None:
+    app = make_app(sleep=60, grace=0.5)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("d")
+        await wait_rows(pilot, app, 1)
+        await pilot.press("n")
+        rows = await wait_rows(pilot, app, 2)
+        await open_quit_dialog(pilot, app)
+        await wait_for(
+            pilot,
+            lambda: "1 daemon worker was terminated already" in screen_text(app),
+            "the dialog saying the daemon is gone",
+        )
+        assert "Cancel keeps the rest running" in screen_text(app)
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: not isinstance(app.screen, QuitScreen), "the cancel")
+        daemon = next(int(row["pid"]) for row in rows if row["daemon"] == "yes")
+        other = next(int(row["pid"]) for row in rows if row["daemon"] == "no")
+        assert gone(daemon) and not gone(other)

@@ -319,17 +319,18 @@ class MprocApp(App[None]):
         if daemons:
             inform(self, f"Terminating {plural(len(daemons), 'daemon worker')}…")
         with OperationProgress(self) as progress:
-            self.exit_policy.end_daemons(
+            report = self.exit_policy.end_daemons(
                 lambda so_far: progress.show(stop_progress("terminating", so_far))
             )
-        self.call_from_thread(self._ask_about_the_rest)
+        self.call_from_thread(self._ask_about_the_rest, report.signalled)
 
-    def _ask_about_the_rest(self) -> None:
+    def _ask_about_the_rest(self, daemons_stopped: int = 0) -> None:
         running = self._still_running()
         running_program = self.program if self.exit_policy.program_running() else None
         program = running_program.command.describe() if running_program else None
         if running:
-            self.push_screen(QuitScreen(running, self.options.grace, program), self._quit_chosen)
+            question = QuitScreen(running, self.options.grace, program, daemons_stopped)
+            self.push_screen(question, self._quit_chosen)
         else:
             self._quit_chosen("wait")
 

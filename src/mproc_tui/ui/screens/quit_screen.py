@@ -37,11 +37,14 @@ class QuitScreen(ClickAwayModal[QuitChoice]):
         Binding("escape", "choose(None)", "Cancel"),
     ]
 
-    def __init__(self, running: int, grace: float, program: str | None = None) -> None:
+    def __init__(
+        self, running: int, grace: float, program: str | None = None, daemons_stopped: int = 0
+    ) -> None:
         super().__init__()
         self.running = running  # non-daemon workers, and the watched program if it runs
         self.grace = grace
         self.program = program  # mproc-tui run: the program's name while it runs
+        self.daemons_stopped = daemons_stopped  # already, before asking: Cancel keeps the rest
 
     def compose(self) -> ComposeResult:
         with Grid(id="quit-dialog", classes="dialog"):
@@ -63,10 +66,18 @@ class QuitScreen(ClickAwayModal[QuitChoice]):
 
     def _detail(self) -> str:
         pronoun = "it" if self.running == 1 else "them"
-        return (
+        detail = (
             f"Wait for {pronoun} to finish (join), or terminate {pronoun} "
             f"(SIGTERM, then SIGKILL after {self.grace:g} s)?"
         )
+        if self.daemons_stopped:
+            stopped = plural(self.daemons_stopped, "daemon worker")
+            were = "was" if self.daemons_stopped == 1 else "were"
+            detail += (
+                f"\n{stopped} {were} terminated already, as Python does at exit:"
+                " Cancel keeps the rest running."
+            )
+        return detail
 
     def show_running(self, running: int, program_running: bool = False) -> None:
         """Keep the question true; once none run there is nothing to ask."""
