@@ -164,6 +164,24 @@ async def test_search_highlights_and_steps_through_matches() -> None:
         assert "record 1" in screen_text(app)  # the view stayed where the search left it
 
 
+async def test_esc_after_a_search_keeps_its_match_chosen_for_enter() -> None:
+    """/, a term, Enter twice, Esc, Enter: the detail of the second match, not the newest."""
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        pane = start_flood(app, count=300)
+        await wait_for(pilot, lambda: pane.line_count == 300, "300 lines")
+        app.main_screen.worker_table.focus()
+        await pilot.press("slash", *"record 12", "enter", "enter")
+        chosen = pane.cursor
+        assert chosen is not None and "record 12" in pane.lines[chosen]
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: app.focused is pane, "the focus on the chosen line")
+        assert pane.cursor == chosen
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, DetailScreen), "the detail panel")
+        assert pane.lines[chosen].split(": ", 1)[1] in screen_text(app)
+
+
 async def test_f3_steps_and_a_missing_term_says_so() -> None:
     app = make_app()
     async with app.run_test(size=SIZE, notifications=True) as pilot:

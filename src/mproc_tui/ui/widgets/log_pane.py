@@ -215,8 +215,9 @@ class LogPane(ScrollView, can_focus=True):
         self._redraw()
         self.follow()
 
-    def watch_search(self) -> None:
-        self.buffer.cursor = None
+    def watch_search(self, search: str) -> None:
+        if search:  # a new search starts from the newest line; closing one keeps its match
+            self.buffer.cursor = None
         self._redraw()
 
     def watch_wrap(self, wrap: bool) -> None:

@@ -154,11 +154,15 @@ class LogView(Vertical):
 
     @on(SearchBox.Closed)
     def _close_search(self) -> None:
-        """Esc: the search ends, and the focus goes back where it was before ``/``."""
+        """Esc: the search ends. A match it chose stays chosen, with the focus on the pane
+        (Enter shows that record); else the focus goes back where it was before ``/``."""
+        chosen = self.pane.cursor is not None
         self.search_box.value = ""
         self.search_box.display = False
         before, self._focus_before_search = self._focus_before_search, None
-        if before is not None and before.is_attached and before is not self.search_box:
+        if chosen:
+            self.pane.focus()
+        elif before is not None and before.is_attached and before is not self.search_box:
             before.focus()
         else:
             self.screen.focus_next()
