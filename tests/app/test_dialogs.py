@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 import psutil
-from textual.widgets import Checkbox, Input, Static
+import pytest
+from textual.widgets import Button, Checkbox, Input, Static
 
 from mproc_tui.catalog import BUILT_INS
 from mproc_tui.core.supervisor import WorkerSpec
+from mproc_tui.core.target_check import check_target
+from mproc_tui.ui.screens.children_screen import ChildrenScreen
+from mproc_tui.ui.screens.detail_screen import DetailScreen
+from mproc_tui.ui.screens.export_screen import ExportScreen
+from mproc_tui.ui.screens.quit_screen import QuitScreen
 from mproc_tui.ui.screens.signal_screen import SignalScreen
 from mproc_tui.ui.screens.spawn_screen import SpawnScreen
 from tests.app.helpers import (
@@ -19,6 +25,7 @@ from tests.app.helpers import (
     wait_state,
 )
 from tests.conftest import TESTS, support_target
+from tests.support.scenes import ENTRIES
 
 
 def _fill(app: object, **fields: str) -> None:
@@ -189,3 +196,30 @@ async def test_an_import_error_inside_the_worker_shows_in_the_pane() -> None:
             pilot, lambda: logged(app, "RuntimeError: this module refuses"), "the traceback"
         )
         assert logged(app, "Traceback (most recent call last):")
+
+
+SMALL_DIALOGS = {
+    "quit": lambda: QuitScreen(2, 3.0, "lesson.py", daemons_stopped=1),
+    "children": lambda: ChildrenScreen("Terminate", "Process-1", [(4301, "python3")] * 3),
+    "signal": lambda: SignalScreen("renamed worker"),
+    "spawn": lambda: SpawnScreen("forkserver", check_target),
+    "export": lambda: ExportScreen("mproc-tui-logs-20261129-120000", 42),
+    "detail": lambda: DetailScreen(ENTRIES[0]),
+}
+
+
+@pytest.mark.parametrize("dialog", SMALL_DIALOGS)
+async def test_every_way_out_of_a_dialog_is_on_a_40x12_screen(dialog: str) -> None:
+    """Its buttons, where it has any (Esc and a click outside close every dialog)."""
+    app = make_app()
+    async with app.run_test(size=(40, 12)) as pilot:
+        await pilot.pause()
+        shown = SMALL_DIALOGS[dialog]()
+        app.push_screen(shown)
+        await wait_for(pilot, lambda: app.screen is shown, "the dialog")
+        await pilot.pause()
+        screen = app.screen.region
+        off = [button.id for button in app.screen.query(Button) if not screen.contains_region(
+            button.region
+        )]  # fmt: skip
+        assert off == [], f"buttons off a 40x12 screen: {off}"

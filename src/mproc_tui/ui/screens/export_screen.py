@@ -45,7 +45,7 @@ class ExportScreen(ClickAwayModal[ExportChoice]):
         with Vertical(id="export-dialog", classes="dialog"):
             yield Label(f"Export {self.count:,} records (as the pane's filters show them)")
             yield Input(value=self.default_stem, id="export-path")
-            with Horizontal(id="export-buttons"):
+            with Horizontal(id="export-buttons", classes="buttons"):
                 yield Button("Text (.log)", id="text", variant="primary")
                 yield Button("JSON lines (.jsonl)", id="json")
                 yield Button("Cancel (Esc)", id="cancel")
