@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 import textwrap
 
-from mproc_tui.core.limits import USERS_LIMIT_VARIABLE
 from tests.conftest import TESTS
 
 PROBE = textwrap.dedent(
@@ -48,10 +46,8 @@ PROBE = textwrap.dedent(
 
 
 def test_the_app_raises_its_own_limit_and_its_workers_keep_the_users(start_method: str) -> None:
-    # (this test's own process may have noted a limit already: its note is inherited)
     result = subprocess.run(
         [sys.executable, "-c", PROBE, start_method],
-        env={**os.environ, USERS_LIMIT_VARIABLE: "20000"},
         capture_output=True,
         text=True,
         timeout=120,

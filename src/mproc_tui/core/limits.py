@@ -16,19 +16,11 @@ import resource
 USERS_LIMIT_VARIABLE = "MPROC_TUI_USERS_NOFILE"  # the user's soft limit, for what the app starts
 
 
-_raised = False  # this process has raised its own limit (and noted the user's)
-
-
 def raise_descriptor_limit() -> int:
     """Raise this process's soft limit to the hard one; returns the user's soft limit
-    (also left in the environment, which workers and a watched program inherit). The
-    first call notes it: a later one would note the raised limit as the user's."""
-    global _raised
+    (also left in the environment, which workers and a watched program inherit)."""
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
-    if not _raised:
-        _raised = True
-        os.environ[USERS_LIMIT_VARIABLE] = str(soft)
-    users = int(os.environ[USERS_LIMIT_VARIABLE])
+    users = int(os.environ.setdefault(USERS_LIMIT_VARIABLE, str(soft)))
     if soft != hard:
         with contextlib.suppress(ValueError, OSError):
             resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
@@ -42,13 +34,10 @@ def users_descriptor_limit() -> int | None:
 
 
 def restore_descriptor_limit(pid: int = 0) -> None:
-    """Give a worker (this process, or ``pid``) the user's soft limit back; a worker
-    forgets the note, so an mproc-tui started inside it notes its own."""
+    """Give a worker (this process, or ``pid``) the user's soft limit back."""
     users = users_descriptor_limit()
     if users is None:
         return
-    if pid == 0:
-        os.environ.pop(USERS_LIMIT_VARIABLE, None)
     with contextlib.suppress(ValueError, OSError):
         _, hard = resource.prlimit(pid, resource.RLIMIT_NOFILE)
         resource.prlimit(pid, resource.RLIMIT_NOFILE, (min(users, hard), hard))
