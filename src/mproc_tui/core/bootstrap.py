@@ -22,7 +22,6 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar, cast
 
 from mproc_tui.core.death_signal import die_with_parent
-from mproc_tui.core.limits import restore_descriptor_limit
 from mproc_tui.core.records import LogEntry
 from mproc_tui.core.target_reference import load_target
 
@@ -129,7 +128,6 @@ def run_worker(launch: WorkerLaunch) -> None:
         with contextlib.suppress(OSError):
             os.close(descriptor)
     _restore_default_signals()
-    restore_descriptor_limit()  # the user's, not the app's raised one
     _lead_own_process_group()
     # Under forkserver the parent is the fork server, which has its own death signal
     # (see forkserver_guard), so the chain reaches the app however it ends.
