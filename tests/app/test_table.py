@@ -89,7 +89,12 @@ async def test_tree_view_shows_a_workers_children_and_kill_takes_them_along() ->
         await wait_for(pilot, lambda: len(table_rows(app)) == 3, "the tree")
         tree = table_rows(app)
         assert [int(row["pid"]) for row in tree[1:]] == sorted(child.pid for child in children)
-        assert all(row["name"].startswith("└ ") for row in tree[1:])
+        # Under their multiprocessing names (Process(name=...)), not "python3"
+        await wait_for(
+            pilot,
+            lambda: [row["name"] for row in table_rows(app)[1:]] == ["└ child-1", "└ child-2"],
+            "the children's names",
+        )
         assert all(row["state"] in ("sleeping", "running") for row in tree[1:])
         assert all(row["rss"] for row in tree[1:])
         await pilot.press("K")

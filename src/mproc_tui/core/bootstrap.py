@@ -11,20 +11,21 @@ from __future__ import annotations
 import contextlib
 import logging
 import logging.handlers
-import math
 import os
 import signal
 import sys
 import threading
-import time
 import traceback
 from dataclasses import dataclass, field
-from typing import Any, TypeVar, cast
+from multiprocessing import forkserver
+from typing import Any
 
+from mproc_tui.core.child_logs import relay_children, wait_for_children
 from mproc_tui.core.death_signal import die_with_parent
-from mproc_tui.core.records import LogEntry
+from mproc_tui.core.entry_handler import EntryQueueHandler
 from mproc_tui.core.target_reference import load_target
 
+CHILDREN_DRAIN = 5.0  # seconds for the last records of children that ended
 _OUTPUT_LOGGERS = {1: ("stdout", logging.INFO), 2: ("stderr", logging.WARNING)}
 
 
@@ -42,92 +43,13 @@ class WorkerLaunch:
     inherited_fds: tuple[int, ...] = ()  # the app's own pipes, inherited under fork
 
 
-class EntryQueueHandler(logging.handlers.QueueHandler):
-    """A QueueHandler that sends flat tuples (``LogEntry``'s fields) instead of LogRecords.
-
-    A plain tuple of str/int/float unpickles in a third of the time a named tuple
-    takes (0.45 vs 1.5 us: no class to look up and call), and that time is spent
-    on the parent's listener thread, holding the GIL the UI needs.
-    """
-
-    def __init__(self, queue: Any, worker_id: int) -> None:
-        super().__init__(queue)
-        self.worker_id = worker_id
-        self._exception_formatter = logging.Formatter()
-
-    def prepare(self, record: logging.LogRecord) -> Any:
-        # Every field is coerced to its plain type: records relayed from elsewhere
-        # (``makeLogRecord``) may carry anything, and the parent formats them as-is.
-        return tuple(self.entry_of(record))
-
-    def entry_of(self, record: logging.LogRecord) -> LogEntry:
-        return LogEntry(
-            worker_id=self.worker_id,
-            created=_number(record.created, float, time.time()),
-            level=_number(record.levelno, int, 0),
-            level_name=_text(record.levelname),
-            logger_name=_text(record.name),
-            process_name=_text(record.processName),
-            pid=_number(record.process, int, os.getpid()),
-            thread_name=_text(record.threadName),
-            pathname=_text(record.pathname),
-            lineno=_number(record.lineno, int, 0),
-            function=_text(record.funcName),
-            message=_message_of(record),
-            traceback=self._traceback_of(record),
-        )
-
-    def _traceback_of(self, record: logging.LogRecord) -> str | None:
-        parts: list[str] = []
-        if record.exc_info:
-            parts.append(self._exception_formatter.formatException(record.exc_info))
-        elif record.exc_text:
-            parts.append(_text(record.exc_text))
-        if record.stack_info:
-            parts.append(_text(record.stack_info))
-        return "\n".join(parts) or None
-
-
-def _text(value: object) -> str:
-    """Exactly ``str``: a subclass would need its class (user code) to unpickle."""
-    if type(value) is str:
-        return value
-    try:
-        text = value if isinstance(value, str) else str(value)
-    except Exception:
-        return f"<{type(value).__name__} object>"
-    return str.__str__(text)  # a plain copy of a str subclass
-
-
-Number = TypeVar("Number", int, float)
-
-
-def _number(value: object, kind: type[Number], default: Number) -> Number:
-    try:
-        number = kind(cast(Any, value))  # anything: what does not convert is caught
-    except (TypeError, ValueError, OverflowError):
-        return default
-    return number if math.isfinite(number) else default
-
-
-def _message_of(record: logging.LogRecord) -> str:
-    """``record.getMessage()``, but a message whose ``__str__`` raises still arrives."""
-    try:
-        return _text(record.getMessage())
-    except Exception as error:
-        try:
-            original = repr(record.msg)
-        except Exception:
-            original = f"<{type(record.msg).__name__} object>"
-        return f"<unformattable log message {original}: {type(error).__name__}: {error}>"
-
-
 def run_worker(launch: WorkerLaunch) -> None:
     """The ``multiprocessing.Process`` target of every worker."""
     for descriptor in launch.inherited_fds:
         with contextlib.suppress(OSError):
             os.close(descriptor)
     _restore_default_signals()
+    _forget_the_apps_fork_server()
     _lead_own_process_group()
     # Under forkserver the parent is the fork server, which has its own death signal
     # (see forkserver_guard), so the chain reaches the app however it ends.
@@ -139,6 +61,7 @@ def run_worker(launch: WorkerLaunch) -> None:
         root.removeHandler(existing)
     root.addHandler(handler)
     root.setLevel(launch.level)
+    relay_children(launch.log_queue, launch.worker_id, launch.level)
     capture = OutputCapture(handler)
     capture.start()
     try:
@@ -164,7 +87,19 @@ def run_worker(launch: WorkerLaunch) -> None:
         )
         raise SystemExit(1) from None
     finally:
+        wait_for_children(CHILDREN_DRAIN)  # their output keeps arriving until they end
         capture.stop()
+
+
+def _forget_the_apps_fork_server() -> None:
+    """Under fork a worker inherits the app's fork server, which is not its child: a
+    forkserver Pool in the worker would fail (``waitpid``) instead of starting its own."""
+    server: Any = forkserver._forkserver
+    if server._forkserver_pid is not None:
+        with contextlib.suppress(OSError, TypeError):
+            os.close(server._forkserver_alive_fd)
+        server._forkserver_pid = server._forkserver_address = None
+        server._forkserver_alive_fd = None
 
 
 def _lead_own_process_group() -> None:

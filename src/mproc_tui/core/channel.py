@@ -16,6 +16,7 @@ from __future__ import annotations
 import os
 import pickle
 import struct
+from collections.abc import Callable
 from multiprocessing.context import BaseContext
 from typing import Any
 
@@ -26,6 +27,7 @@ _SHORT_HEADER = struct.Struct("!i")
 _LONG_HEADER = struct.Struct("!Q")
 _LARGEST_RECORD = 1 << 32  # 4 GiB: far beyond any log record; larger means corruption
 _FIELD_COUNT = len(LogEntry._fields)
+PROCESS_NAME_NOTE = "mproc-tui process name"  # (note, pid, name): not a record
 _as_entry = tuple.__new__  # a plain tuple of the fields -> LogEntry, without a Python call
 
 
@@ -45,6 +47,7 @@ class LogChannel:
         self.discarded_bytes = 0
         self.undecodable_records = 0
         self.corrupt = False
+        self.process_names: dict[int, str] = {}  # pid -> name, of processes it started
 
     def fileno(self) -> int:
         return self._fd
@@ -66,34 +69,85 @@ class LogChannel:
         """
         if self.closed:
             return [], True
-        ended = False
+        ended = self._fill(max_bytes)
+        entries = self._parse_frames()
+        return entries, self._consumed(0, ended)
+
+    def read_frames(self, max_bytes: int = 4 << 20) -> tuple[list[bytes], bool]:
+        """Like ``read_entries``, but each complete frame's payload as it was written,
+        undecoded: a worker relays its children's frames to its own stream this way."""
+        if self.closed:
+            return [], True
+        ended = self._fill(max_bytes)
+        frames: list[bytes] = []
+        offset = self._walk_frames(lambda payload: frames.append(bytes(payload)))
+        return frames, self._consumed(offset, ended)
+
+    def _fill(self, max_bytes: int) -> bool:
+        """Read what is available now into the buffer; True if the stream ended."""
         received = 0
         while received < max_bytes:
             try:
                 chunk = os.read(self._fd, _READ_CHUNK)
             except BlockingIOError:
-                break
+                return False
             except InterruptedError:
                 continue
             except OSError:
-                ended = True
-                break
+                return True
             if not chunk:
-                ended = True
-                break
+                return True
             self._buffer += chunk
             received += len(chunk)
-        entries = self._parse_frames()
+        return False
+
+    def _consumed(self, offset: int, ended: bool) -> bool:
+        """Drop the frames read; at the end, what is left can never complete."""
+        if offset:
+            del self._buffer[:offset]
         ended = ended or self.corrupt
         if ended:
             self.discarded_bytes += len(self._buffer)
             self._buffer.clear()
-        return entries, ended
+        return ended
 
     def _parse_frames(self) -> list[LogEntry]:
+        entries: list[LogEntry] = []
+        add = entries.append
+
+        def decode(payload: memoryview) -> None:
+            try:
+                entry = pickle.loads(payload)
+            except Exception:
+                self.undecodable_records += 1
+                return
+            if type(entry) is tuple and len(entry) == _FIELD_COUNT:
+                add(_as_entry(LogEntry, entry))
+            elif not self._noted_process(entry):
+                self.undecodable_records += 1
+
+        offset = self._walk_frames(decode)
+        if offset:
+            del self._buffer[:offset]
+        return entries
+
+    def _noted_process(self, entry: object) -> bool:
+        """A note that a process the worker started has a multiprocessing name."""
+        if (
+            type(entry) is tuple
+            and len(entry) == 3
+            and entry[0] == PROCESS_NAME_NOTE
+            and type(entry[1]) is int
+            and type(entry[2]) is str
+        ):
+            self.process_names[entry[1]] = entry[2]
+            return True
+        return False
+
+    def _walk_frames(self, on_payload: Callable[[memoryview], None]) -> int:
+        """Hand each complete frame's payload on; returns how many bytes were consumed."""
         buffer = self._buffer
         view = memoryview(buffer)
-        entries: list[LogEntry] = []
         offset = 0
         end = len(buffer)
         try:
@@ -110,26 +164,15 @@ class LogChannel:
                     # and nothing after this point can be trusted.
                     self.corrupt = True
                     self.discarded_bytes += end - offset
-                    offset = end
-                    break
+                    return end
                 start = offset + header
                 if end - start < size:
                     break
-                try:
-                    entry = pickle.loads(view[start : start + size])
-                except Exception:
-                    self.undecodable_records += 1
-                else:
-                    if type(entry) is tuple and len(entry) == _FIELD_COUNT:
-                        entries.append(_as_entry(LogEntry, entry))
-                    else:
-                        self.undecodable_records += 1
+                on_payload(view[start : start + size])
                 offset = start + size
         finally:
             view.release()
-        if offset:
-            del buffer[:offset]
-        return entries
+        return offset
 
     def close(self) -> None:
         """Close both ends; the worker's copies are its own."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from mproc_tui.core.program import ProgramProcessStatus, ProgramRun
@@ -128,8 +128,18 @@ def build_rows(
             state = sample.state if sample is not None else "starting"
         else:
             state = status.lifecycle.value
-        rows.append(_row(status, status.worker_id, state, sample, now, history, kind))
+        named = _named(sample.children, status.process_names) if sample else ()
+        rows.append(_row(status, status.worker_id, state, sample, now, history, kind, None, named))
     return rows
+
+
+def _named(children: tuple[ChildSample, ...], names: Mapping[int, str]) -> tuple[ChildSample, ...]:
+    """Child processes under their multiprocessing names where the worker told them."""
+    if not names:
+        return children
+    return tuple(
+        replace(child, name=names[child.pid]) if child.pid in names else child for child in children
+    )
 
 
 def program_rows(

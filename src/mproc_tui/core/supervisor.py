@@ -125,7 +125,7 @@ class Supervisor:
             inherited_fds=inherited if context.get_start_method() == "fork" else (),
         )
         process = new_worker_process(context, launch, spec.name, spec.daemon)
-        started_at = time.time()  # before start(): under load start() can take seconds
+        started_at = time.time()  # before start(): under load, seconds before it returns
         try:
             with self._reap_lock:
                 process.start()
@@ -135,6 +135,7 @@ class Supervisor:
         channel.release_writer()
         self._listener.add(channel)
         worker = WorkerRecord(worker_id, spec, process, context.get_start_method(), started_at)
+        worker.process_names = channel.process_names  # filled as it starts processes
         with self._lock:
             self._workers[worker_id] = worker
             if process.pid is not None:  # the worker leads its own group
@@ -217,8 +218,7 @@ class Supervisor:
     def respawn(self, worker_id: int) -> int:
         """Start a new process with the same spec and name; the old worker stays as it is.
 
-        A restarted ``Process-3`` is ``Process-3`` again, as in process-compose: it is
-        the same worker, started anew, not a new one.
+        A restarted ``Process-3`` is ``Process-3`` again, as in process-compose.
         """
         with self._lock:
             worker = self._get(worker_id)

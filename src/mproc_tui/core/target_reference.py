@@ -9,6 +9,8 @@ import sys
 from collections.abc import Callable
 from typing import Any, cast
 
+MAIN_MODULE = "__mp_main__"  # what multiprocessing calls a script loaded in a child
+
 
 class TargetError(ValueError):
     """A target that cannot be found or called; the message is meant for the user."""
@@ -65,16 +67,21 @@ def load_target(reference: str) -> Callable[..., Any]:
 
 
 def _load_file(path: str) -> Any:
+    """Load the file as the worker's main module, as ``python path/to/file.py`` would,
+    but under ``__mp_main__``: its ``if __name__ == "__main__"`` block does not run,
+    and the processes it starts (a Pool, under any start method) load it the way
+    multiprocessing loads a script's, so what it sends them unpickles there."""
     if not os.path.isfile(path):
         raise TargetError(f"file {path!r} does not exist")
-    module_name = "mproc_tui_target_" + os.path.splitext(os.path.basename(path))[0]
-    existing = sys.modules.get(module_name)
-    if existing is not None and getattr(existing, "__file__", None) == os.path.abspath(path):
+    path = os.path.abspath(path)
+    existing = sys.modules.get(MAIN_MODULE)
+    if existing is not None and getattr(existing, "__file__", None) == path:
         return existing
-    spec = importlib.util.spec_from_file_location(module_name, path)
+    spec = importlib.util.spec_from_file_location(MAIN_MODULE, path)
     if spec is None or spec.loader is None:
         raise TargetError(f"cannot load {path!r} as Python")
     module = importlib.util.module_from_spec(spec)
-    sys.modules[module_name] = module
+    module.__spec__ = None  # as a script's: children then load it from its path
+    sys.modules["__main__"] = sys.modules[MAIN_MODULE] = module
     spec.loader.exec_module(module)
     return module

@@ -10,7 +10,7 @@ from __future__ import annotations
 import signal
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from multiprocessing.process import BaseProcess
@@ -66,6 +66,8 @@ class WorkerStatus:
     start_method: str = ""
     stop_requested: bool = False  # mproc-tui stopped it (restart, quit): not a failure
     create_time: float | None = None  # read at start: tells our PID from a reused one
+    # pid -> multiprocessing name of each process it started (a Pool's workers, ...)
+    process_names: Mapping[int, str] = field(default_factory=dict)
 
     @property
     def alive(self) -> bool:
@@ -106,6 +108,7 @@ class WorkerRecord:
         self.ended = threading.Event()  # set by the reaper, once
         self.create_time = create_time_of(self.pid)  # tells our PID from a reused one
         self.exit_watch: int | None = None  # a pidfd the reaper waits on, closed when reaped
+        self.process_names: dict[int, str] = {}  # its log channel's, filled as it starts some
 
     def status(self) -> WorkerStatus:
         if self.join_requested:
@@ -129,6 +132,7 @@ class WorkerRecord:
             start_method=self.start_method,
             stop_requested=self.stop_requested,
             create_time=self.create_time,
+            process_names=dict(self.process_names) if self.process_names else {},
         )
 
 
