@@ -16,6 +16,7 @@ from tests.conftest import TESTS, Collector, wait_until
 
 NESTED = TESTS / "support" / "nested_work.py"
 METHODS = ["forkserver", "spawn", "fork"]
+COMMAND = [sys.executable, "-m", "mproc_tui", "--no-tui"]
 
 
 def _ended(supervisor: Supervisor, worker_id: int) -> bool:
@@ -72,8 +73,7 @@ def test_children_that_outlive_the_target_keep_logging_until_they_end(
 
 def test_no_tui_waits_for_a_targets_children() -> None:
     result = subprocess.run(
-        [sys.executable, "-m", "mproc_tui", "--no-tui", "--target", f"{NESTED}:spawn_and_return"]
-        + ["--args", '[1.5, "forkserver"]'],
+        [*COMMAND, "--target", f"{NESTED}:spawn_and_return", "--args", '[1.5, "forkserver"]'],
         capture_output=True,
         text=True,
         timeout=60,
