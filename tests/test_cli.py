@@ -50,8 +50,12 @@ BAD_ARGUMENTS = [
 
 
 def _run(*arguments: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    return _run_command([sys.executable, "-m", "mproc_tui", *arguments], cwd)
+
+
+def _run_command(command: list[str], cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "mproc_tui", *arguments],
+        command,
         capture_output=True,
         text=True,
         timeout=30,
@@ -232,3 +236,31 @@ def test_no_tui_names_the_worker_that_failed_and_how() -> None:
     assert len(failures) == 1, result.stderr
     assert "nightly report (pid " in failures[0]
     assert failures[0].endswith("failed with exit code 1")
+
+
+LIMITED = (  # a low soft and hard descriptor limit, then the command in its place
+    "import os, resource, sys; resource.setrlimit(resource.RLIMIT_NOFILE, ({0}, {0})); "
+    "os.execvp(sys.argv[1], sys.argv[1:])"
+)
+
+
+def _limited(descriptors: int, *arguments: str) -> subprocess.CompletedProcess[str]:
+    command = [sys.executable, "-m", "mproc_tui", *arguments]
+    return _run_command([sys.executable, "-c", LIMITED.format(descriptors), *command])
+
+
+def test_no_tui_with_no_room_for_one_worker_says_so_in_one_line_and_exits_2() -> None:
+    result = _limited(20, "--no-tui", "--target", "sleeper", "--args", "[1]", "--count", "20")
+    assert result.returncode == 2, result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "file descriptors" in lines[0], result.stderr
+
+
+def test_no_tui_runs_the_workers_that_fit_and_says_how_many_did() -> None:
+    result = _limited(40, "--no-tui", "--target", "sleeper", "--args", "[1]", "--count", "20")
+    assert result.returncode == 1, result.stderr  # not all that were asked for ran
+    said = [line for line in result.stderr.splitlines() if "of 20 workers" in line]
+    assert len(said) == 1 and "file descriptors" in said[0], result.stderr
+    started = int(said[0].split("started ")[1].split()[0])
+    assert 1 <= started < 20
+    assert result.stdout.count(": end") == started  # each ran to its end

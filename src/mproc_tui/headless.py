@@ -87,13 +87,25 @@ def _run_workers(
     join_daemons: bool,
     interrupted: threading.Event,
 ) -> int:
+    worker_ids: list[int] = []
+    refused = False
     try:
-        worker_ids: list[int] = []
-        for plan in plans:
-            for _ in range(plan.count):
-                if interrupted.is_set():
-                    break
-                worker_ids.append(supervisor.spawn(plan.spec))
+        wanted = sum(plan.count for plan in plans)
+        try:
+            for plan in plans:
+                for _ in range(plan.count):
+                    if interrupted.is_set():
+                        break
+                    worker_ids.append(supervisor.spawn(plan.spec))
+        except SupervisorError as error:
+            if not worker_ids:
+                raise
+            # The ones that started run on, as in the app; the rest are said so.
+            print(
+                f"mproc-tui: started {len(worker_ids)} of {wanted} workers: {error}",
+                file=sys.stderr,
+            )
+            refused = True
         statuses = {status.worker_id: status for status in supervisor.poll()}
         waited = [
             worker_id for worker_id in worker_ids if join_daemons or not statuses[worker_id].daemon
@@ -114,10 +126,10 @@ def _run_workers(
             return 130
         for status in failed:  # the exit status alone does not say which, nor how
             print(f"mproc-tui: {status.name} (pid {status.pid}) {_ended(status)}", file=sys.stderr)
-        return 1 if failed else 0
+        return 1 if failed or refused else 0
     except SupervisorError as error:
         print(f"mproc-tui: error: {error}", file=sys.stderr)
-        return 1
+        return 2 if not worker_ids else 1  # nothing ran: as a bad argument would
     finally:
         supervisor.shutdown(grace)
 

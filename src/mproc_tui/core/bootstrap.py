@@ -23,6 +23,7 @@ from typing import Any
 from mproc_tui.core.child_logs import relay_children, wait_for_children
 from mproc_tui.core.death_signal import die_with_parent
 from mproc_tui.core.entry_handler import EntryQueueHandler
+from mproc_tui.core.limits import restore_descriptor_limit
 from mproc_tui.core.target_reference import load_target
 
 CHILDREN_DRAIN = 5.0  # seconds for the last records of children that ended
@@ -50,6 +51,7 @@ def run_worker(launch: WorkerLaunch) -> None:
             os.close(descriptor)
     _restore_default_signals()
     _forget_the_apps_fork_server()
+    restore_descriptor_limit()  # the user's, not the app's raised one
     _lead_own_process_group()
     # Under forkserver the parent is the fork server, which has its own death signal
     # (see forkserver_guard), so the chain reaches the app however it ends.

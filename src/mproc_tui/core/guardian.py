@@ -79,10 +79,10 @@ class Guardian:
         self._pipe = process.stdin
 
     @property
-    def fileno(self) -> int | None:
+    def descriptors(self) -> tuple[int, ...]:
         """The pipe's descriptor: a forked worker must close its copy, or the
         guardian would wait for the worker's children before it sees end-of-file."""
-        return None if self._pipe is None else self._pipe.fileno()
+        return () if self._pipe is None else (self._pipe.fileno(),)
 
     def watch(self, group: int) -> None:
         if self._pipe is None:

@@ -17,6 +17,7 @@ import psutil
 
 from mproc_tui.core.bootstrap import WorkerLaunch, run_worker
 from mproc_tui.core.death_signal import APP_PID_VARIABLE
+from mproc_tui.core.limits import raise_descriptor_limit
 
 
 def descendants(pid: int, create_time: float | None) -> list[psutil.Process]:
@@ -87,6 +88,7 @@ def start_helper_processes() -> None:
     Textual app ``sys.stderr`` is a capture object whose ``fileno()`` is -1, so a
     lazy start from within the app fails with "bad value(s) in fds_to_keep".
     """
+    raise_descriptor_limit()  # before the helpers start: they hold descriptors too
     resource_tracker.ensure_running()
     os.environ[APP_PID_VARIABLE] = str(os.getpid())
     multiprocessing.get_context("forkserver").set_forkserver_preload(

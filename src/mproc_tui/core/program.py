@@ -26,6 +26,7 @@ from mproc_tui.agent import AGENT_DIRECTORY, AGENT_FILES
 from mproc_tui.core.agent_hello import HELLO_VARIABLE, AgentHello
 from mproc_tui.core.agent_link import AgentLink, ProcessEvent
 from mproc_tui.core.death_signal import APP_PID_VARIABLE
+from mproc_tui.core.limits import restore_descriptor_limit
 from mproc_tui.core.listener import BatchCallback
 from mproc_tui.core.orphans import ProgramOrphans, alive, wait_ended
 from mproc_tui.core.process_control import create_time_of, signal_descendant, signal_group
@@ -173,6 +174,7 @@ class ProgramRun:
             process_group=0 if self._capture else None,
         )
         self._orphans.watch(self._popen, own_group=self._capture)
+        restore_descriptor_limit(self._popen.pid)  # the user's, as it starts up
         self._row_of(self._popen.pid, MAIN_NAME, kind="Main")
         if self._capture:
             for stream, name in ((self._popen.stdout, "stdout"), (self._popen.stderr, "stderr")):

@@ -21,6 +21,7 @@ import psutil
 from mproc_tui.core.bootstrap import WorkerLaunch
 from mproc_tui.core.channel import LogChannel
 from mproc_tui.core.guardian import Guardian
+from mproc_tui.core.limits import StartHeadroom, start_failure
 from mproc_tui.core.listener import BatchCallback, LogListener
 from mproc_tui.core.process_control import (
     create_time_of,
@@ -51,9 +52,8 @@ START_METHODS = ("forkserver", "spawn", "fork")
 class Supervisor:
     """Starts and steers worker processes and routes their logs to ``on_logs``.
 
-    ``on_change`` (optional) is called whenever a worker changed (spawned, signalled,
-    asked to join, stopped, cleared, ended), on the thread that made the change, never
-    under the supervisor's lock: a view refreshes at once, told by no one who acted.
+    ``on_change`` (optional) hears of every change to a worker, on the thread that made
+    it and never under the lock: a view refreshes at once, told by no one who acted.
     """
 
     def __init__(
@@ -85,9 +85,9 @@ class Supervisor:
         self._closed = False
         self._shut_down = threading.Event()  # ends joins that would otherwise wait forever
         self._spawner = SpawnerThread()  # one thread for the whole session: see the top
-        # Process.start() polls every earlier child (multiprocessing's _cleanup): under
-        # forkserver two readers of a sentinel leave one with 255. Start and reap in turn.
-        self._reap_lock = threading.Lock()
+        self._headroom = StartHeadroom()  # a start that does not fit is refused
+        # Start and reap in turn: start() polls earlier children, and one of two readers
+        self._reap_lock = threading.Lock()  # of a forkserver sentinel would get 255
         self._reaper = Reaper(self._reap)
 
     # -- starting -------------------------------------------------------------------------
@@ -108,12 +108,14 @@ class Supervisor:
             worker_id = self._next_id
             self._next_id += 1
         context = multiprocessing.get_context(spec.start_method or self.start_method)
+        method = context.get_start_method()
+        if (refusal := self._headroom.refusal()) is not None:
+            raise SupervisorError(f"cannot start another worker: {refusal}")
         try:
             target = absolute_reference(spec.target)
             channel = LogChannel(context, worker_id)
         except (ValueError, OSError) as error:
-            raise SupervisorError(f"could not start worker: {error}") from error
-        inherited = (self._guardian.fileno,) if self._guardian.fileno is not None else ()
+            raise SupervisorError(f"could not start worker: {start_failure(error)}") from error
         launch = WorkerLaunch(
             worker_id=worker_id,
             target=target,
@@ -122,7 +124,7 @@ class Supervisor:
             log_queue=channel.queue,
             level=self.level,
             app_pid=os.getpid(),
-            inherited_fds=inherited if context.get_start_method() == "fork" else (),
+            inherited_fds=self._guardian.descriptors if method == "fork" else (),
         )
         process = new_worker_process(context, launch, spec.name, spec.daemon)
         started_at = time.time()  # before start(): under load, seconds before it returns
@@ -131,19 +133,18 @@ class Supervisor:
                 process.start()
         except Exception as error:
             channel.close()
-            raise SupervisorError(f"could not start worker: {error}") from error
+            raise SupervisorError(f"could not start worker: {start_failure(error)}") from error
+        self._headroom.started()
         channel.release_writer()
         self._listener.add(channel)
-        worker = WorkerRecord(worker_id, spec, process, context.get_start_method(), started_at)
+        worker = WorkerRecord(worker_id, spec, process, method, started_at)
         worker.process_names = channel.process_names  # filled as it starts processes
         with self._lock:
             self._workers[worker_id] = worker
             if process.pid is not None:  # the worker leads its own group
                 self._process_groups.append((process.pid, worker.create_time))
                 self._guardian.watch(process.pid)
-        worker.exit_watch = (
-            pidfd_of(process.pid) if context.get_start_method() != "forkserver" else None
-        )
+        worker.exit_watch = pidfd_of(process.pid) if method != "forkserver" else None
         self._reaper.watch(worker_id, worker.exit_watch or process.sentinel)
         return worker_id
 
@@ -394,7 +395,6 @@ class Supervisor:
         return report
 
     def _get(self, worker_id: int) -> WorkerRecord:
-        try:
-            return self._workers[worker_id]
-        except KeyError:
-            raise SupervisorError(f"no worker with id {worker_id}") from None
+        if (worker := self._workers.get(worker_id)) is None:
+            raise SupervisorError(f"no worker with id {worker_id}")
+        return worker

@@ -26,7 +26,7 @@ from mproc_tui.core.supervisor import Supervisor
 from mproc_tui.core.target_check import check_target
 from mproc_tui.core.text import plural, safe_text
 from mproc_tui.core.worker_plan import WorkerPlan
-from mproc_tui.core.workers import Lifecycle, WorkerSpec
+from mproc_tui.core.workers import Lifecycle, SupervisorError, WorkerSpec
 from mproc_tui.ui.feedback import inform, reporting_errors, warn
 from mproc_tui.ui.keys import APP, APP_KEYS, PALETTE_KEY, SCREEN, WORKER_KEYS, KeyArea, lend
 from mproc_tui.ui.messages import RerunRequested
@@ -189,10 +189,16 @@ class MainScreen(Screen[None]):
 
     @work(thread=True, group="spawn")
     def spawn_workers(self, specs: list[WorkerSpec]) -> None:
-        """Spawns in order (the demo's names depend on it), off the event loop."""
-        with reporting_errors(self):
+        """Spawns in order (the demo's names depend on it), off the event loop; a refusal
+        ends the batch and says how far it got (the ones started run on)."""
+        started = 0
+        try:
             for spec in specs:
                 self.supervisor.spawn(spec)
+                started += 1
+        except SupervisorError as error:
+            so_far = f"Started {started} of {len(specs)} workers: " if len(specs) > 1 else ""
+            warn(self, f"{so_far}{error}", timeout=12)
 
     def action_spawn_dialog(self) -> None:
         if self._quitting():
