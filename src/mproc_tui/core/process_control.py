@@ -7,17 +7,13 @@ meanwhile: a process that vanished is a normal event here, never an error.
 from __future__ import annotations
 
 import contextlib
-import multiprocessing
 import os
-from multiprocessing import forkserver, resource_tracker
 from multiprocessing.context import BaseContext
 from multiprocessing.process import BaseProcess
 
 import psutil
 
 from mproc_tui.core.bootstrap import WorkerLaunch, run_worker
-from mproc_tui.core.death_signal import APP_PID_VARIABLE
-from mproc_tui.core.limits import raise_descriptor_limit
 
 
 def descendants(pid: int, create_time: float | None) -> list[psutil.Process]:
@@ -79,22 +75,6 @@ def signal_group(pid: int | None, signal_number: int, worker_alive: bool = True)
                 os.kill(pid, signal_number)  # not yet its own group leader
     except PermissionError:
         pass
-
-
-def start_helper_processes() -> None:
-    """Start multiprocessing's resource tracker and fork server now, not on first spawn.
-
-    Both pass ``sys.stderr.fileno()`` to the helper they start; inside a running
-    Textual app ``sys.stderr`` is a capture object whose ``fileno()`` is -1, so a
-    lazy start from within the app fails with "bad value(s) in fds_to_keep".
-    """
-    raise_descriptor_limit()  # before the helpers start: they hold descriptors too
-    resource_tracker.ensure_running()
-    os.environ[APP_PID_VARIABLE] = str(os.getpid())
-    multiprocessing.get_context("forkserver").set_forkserver_preload(
-        ["mproc_tui.core.forkserver_guard", "mproc_tui.core.bootstrap", "mproc_tui.catalog"]
-    )
-    forkserver.ensure_running()
 
 
 def new_worker_process(

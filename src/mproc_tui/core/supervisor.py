@@ -20,7 +20,7 @@ import psutil
 
 from mproc_tui.core.bootstrap import WorkerLaunch
 from mproc_tui.core.channel import LogChannel
-from mproc_tui.core.guardian import Guardian
+from mproc_tui.core.helpers import Helpers
 from mproc_tui.core.limits import StartHeadroom, start_failure
 from mproc_tui.core.listener import BatchCallback, LogListener
 from mproc_tui.core.process_control import (
@@ -31,7 +31,6 @@ from mproc_tui.core.process_control import (
     signal_group,
     signal_strays,
     signal_worker,
-    start_helper_processes,
 )
 from mproc_tui.core.reaper import Reaper
 from mproc_tui.core.spawner_thread import SpawnerThread
@@ -70,12 +69,7 @@ class Supervisor:
         self.start_method = start_method
         self.level = level
         self._on_change = on_change
-        # Helpers for every method start now (a worker may ask for another later, from
-        # inside the running app). The fork server's death signal follows the thread
-        # that starts it: build the supervisor on the main thread.
-        start_helper_processes()
-        # After the helpers, so the fork server does not hold the guardian's pipe.
-        self._guardian = Guardian()
+        self._helpers = Helpers()  # started by start_helpers(), or by the first spawn
         self._listener = LogListener(on_logs)
         self._listener.start()
         self._lock = threading.RLock()
@@ -109,6 +103,7 @@ class Supervisor:
             self._next_id += 1
         context = multiprocessing.get_context(spec.start_method or self.start_method)
         method = context.get_start_method()
+        guardian = self._helpers.start()
         if (refusal := self._headroom.refusal()) is not None:
             raise SupervisorError(f"cannot start another worker: {refusal}")
         try:
@@ -124,7 +119,7 @@ class Supervisor:
             log_queue=channel.queue,
             level=self.level,
             app_pid=os.getpid(),
-            inherited_fds=self._guardian.descriptors if method == "fork" else (),
+            inherited_fds=guardian.descriptors if method == "fork" else (),
         )
         process = new_worker_process(context, launch, spec.name, spec.daemon)
         started_at = time.time()  # before start(): under load, seconds before it returns
@@ -143,16 +138,20 @@ class Supervisor:
             self._workers[worker_id] = worker
             if process.pid is not None:  # the worker leads its own group
                 self._process_groups.append((process.pid, worker.create_time))
-                self._guardian.watch(process.pid)
+                guardian.watch(process.pid)
         worker.exit_watch = pidfd_of(process.pid) if method != "forkserver" else None
         self._reaper.watch(worker_id, worker.exit_watch or process.sentinel)
         return worker_id
+
+    def start_helpers(self) -> None:
+        """Start the helper processes now (the app: once its first frame is drawn)."""
+        self._helpers.start()
 
     def guard_group(self, pid: int) -> None:
         """Kill the group ``pid`` leads on the way out, as a worker's (a watched program's)."""
         with self._lock:
             self._process_groups.append((pid, create_time_of(pid)))
-        self._guardian.watch(pid)
+        self._helpers.start().watch(pid)
 
     def _reap(self, worker_id: int) -> None:
         """On the reaper thread: the worker's sentinel is ready, so it has ended."""
@@ -386,7 +385,7 @@ class Supervisor:
         deadline = time.monotonic() + 1.0
         for worker_id in worker_ids:
             self._listener.wait_ended(worker_id, timeout=max(0.0, deadline - time.monotonic()))
-        self._guardian.close()
+        self._helpers.close()
         self._listener.stop()
         self._reaper.stop()
         self._shut_down.set()  # a worker the reaper never saw end must not hold a join

@@ -19,12 +19,16 @@ import tempfile
 from mproc_tui.core.target_reference import TargetError, absolute_reference, load_target
 
 CHECK_TIMEOUT = 20.0
+OWN_TARGETS = "mproc_tui.catalog:"  # the built-ins: checked here, not in a process
 _CHECKER = "from mproc_tui.core.target_check import main; main()"
 
 
 def check_target(reference: str) -> None:
     """Raise ``TargetError`` with a readable message if the target cannot be called."""
     absolute = absolute_reference(reference)
+    if absolute.startswith(OWN_TARGETS):
+        load_target(absolute)  # our own module: nothing of the user's runs (and 60 ms saved)
+        return
     with tempfile.NamedTemporaryFile("r", suffix=".json", encoding="utf-8") as verdict:
         try:
             # The verdict comes back in a file, not on stdout: a process the module

@@ -48,6 +48,7 @@ from mproc_tui.ui.operation_progress import OperationProgress
 from mproc_tui.ui.options import AppOptions
 from mproc_tui.ui.screens.help_screen import HelpScreen, key_rows
 from mproc_tui.ui.screens.quit_screen import QuitChoice, QuitScreen
+from mproc_tui.ui.widgets.key_footer import KeyFooter
 from mproc_tui.ui.widgets.log_pane import LogPane
 from mproc_tui.ui.widgets.search_box import SearchBox
 from mproc_tui.ui.widgets.worker_table import WorkerTable
@@ -115,6 +116,7 @@ class MprocApp(App[None]):
         self._sample_lock = threading.Lock()
         self._sample_queued = False
         self._progress_texts: dict[int, str] = {}  # long operations under way: the header
+        self._processes_started = False
         self.main_screen = MainScreen(self.supervisor, self.options, self.program, self.exit_policy)
         self.title = self._title([])
 
@@ -161,6 +163,17 @@ class MprocApp(App[None]):
             loop = asyncio.get_running_loop()
             for number in EXIT_SIGNALS:
                 loop.add_signal_handler(number, self._exit_on_signal, number)
+        # Processes start once the first frame is whole, not before: their start-up
+        # would take the cores the first frame needs (and at the latest after a second).
+        self.set_timer(1.0, self._start_processes)
+
+    @on(KeyFooter.KeysShown)
+    def _start_processes(self) -> None:
+        """The helpers, the watched program, the first workers: once."""
+        if self._processes_started:
+            return
+        self._processes_started = True
+        self.supervisor.start_helpers()
         if self.program is not None:
             self.supervisor.guard_group(self.program.start())  # it leads its own group
         plans = lesson_plans(self.options.sleep) if self.options.demo else self.options.workers

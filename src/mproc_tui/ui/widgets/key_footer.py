@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from rich.cells import cell_len
+from textual.binding import Binding
+from textual.message import Message
+from textual.screen import Screen
 from textual.widgets import Footer
 
 from mproc_tui.ui.textual_internals import FooterKey
@@ -28,13 +33,45 @@ class KeyFooter(Footer):
 
     def __init__(self) -> None:
         super().__init__(compact=True)
+        self._told = False
+        self._recompose_queued = False
+        self._shown: tuple[tuple[Binding, bool, str], ...] | None = None
+
+    def bindings_changed(self, screen: Screen[Any]) -> None:
+        """Recompose only when the keys shown would change, once for a burst of changes:
+        at start-up three changes came, and each recompose cost 20-25 ms of first frame."""
+        self._bindings_ready = True
+        here = screen.app.app_focus and self.is_attached and screen is self.screen
+        if here and not self._recompose_queued:
+            self._recompose_queued = True
+            self.call_after_refresh(self._recompose_if_changed)
+
+    async def _recompose_if_changed(self) -> None:
+        self._recompose_queued = False
+        shown = self._keys_shown()
+        if shown != self._shown:
+            self._shown = shown
+            await self.recompose()
+
+    def _keys_shown(self) -> tuple[tuple[Binding, bool, str], ...]:
+        return tuple(
+            (binding, enabled, tooltip)
+            for (_, binding, enabled, tooltip) in self.screen.active_bindings.values()
+            if binding.show
+        )
 
     def on_resize(self) -> None:
         self._fit_keys()
 
+    class KeysShown(Message):
+        """The footer shows its keys: the first frame is whole (see ``MprocApp``)."""
+
     async def recompose(self) -> None:
         await super().recompose()
         self._fit_keys()
+        if self.children and not self._told:
+            self._told = True
+            self.call_after_refresh(self.post_message, self.KeysShown())
 
     def _fit_keys(self) -> None:
         keys = list(self.query_children(FooterKey))
