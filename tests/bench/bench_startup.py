@@ -55,7 +55,7 @@ def main() -> None:
     arguments = parser.parse_args()
     os.environ.setdefault("XDG_CONFIG_HOME", "/tmp/mproc-tui-bench-config")  # not the user's
     times: dict[str, list[float]] = {kind: [] for kind in KINDS}
-    for kind, (command, marker) in KINDS.items():
+    for command, marker in KINDS.values():
         launch(command, marker)  # warm the file cache: the first launch reads from disk
     for _ in range(arguments.launches):
         for kind, (command, marker) in KINDS.items():

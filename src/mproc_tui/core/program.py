@@ -31,9 +31,8 @@ from mproc_tui.core.listener import BatchCallback
 from mproc_tui.core.orphans import ProgramOrphans, alive, wait_ended
 from mproc_tui.core.process_control import create_time_of, signal_descendant, signal_group
 from mproc_tui.core.records import LogEntry
-from mproc_tui.core.workers import STOPPING_SIGNALS, SupervisorError
+from mproc_tui.core.workers import FIRST_ROW, STOPPING_SIGNALS, SupervisorError
 
-FIRST_ROW = 1_000_001  # program processes' row ids, apart from the workers mproc-tui starts
 MAIN_NAME = "MainProcess"
 
 

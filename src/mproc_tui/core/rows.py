@@ -10,12 +10,14 @@ import time
 from collections import deque
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from mproc_tui.core.program import ProgramProcessStatus, ProgramRun
 from mproc_tui.core.sampler import ChildSample, ProcessSample, Sampler, SampleRequest
 from mproc_tui.core.supervisor import Supervisor
 from mproc_tui.core.workers import Lifecycle, WorkerStatus
+
+if TYPE_CHECKING:  # (run mode only: not imported for a first frame that has no program)
+    from mproc_tui.core.program import ProgramProcessStatus, ProgramRun
 
 HISTORY_LENGTH = 60  # CPU samples kept per worker for its sparkline
 ENDED = "ended"  # the state of a program's process that ended with an unknown exit code

@@ -9,14 +9,16 @@ from __future__ import annotations
 import ast
 import pickle
 import re
-import tomllib
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mproc_tui.core.supervisor import START_METHODS
 from mproc_tui.core.target_reference import TargetError, resolve_reference
 from mproc_tui.core.workers import WorkerSpec
+
+if TYPE_CHECKING:
+    import tomllib
 
 WORKER_KEYS = ("target", "args", "kwargs", "name", "daemon", "count")
 TOP_LEVEL_KEYS = ("start_method", "worker")
@@ -149,6 +151,8 @@ def load_config(path: str | Path) -> LaunchPlan:
         raise PlanError(f"cannot read {location}: {error.strerror or error}") from None
     except UnicodeDecodeError:
         raise PlanError(f"{location} is not a UTF-8 text file") from None
+    import tomllib  # (only for a workers file: not at every start)
+
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:

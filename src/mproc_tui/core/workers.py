@@ -19,6 +19,7 @@ from typing import Any
 from mproc_tui.core.process_control import create_time_of
 
 SLEEPER_TARGET = "mproc_tui.catalog:sleeper"
+FIRST_ROW = 1_000_001  # a watched program's row ids, apart from the workers mproc-tui starts
 PROGRESS_TICK = 0.25  # seconds between progress reports of a long wait
 # Sent to a process, these ask it to end (STOP, CONT, USR1, USR2 do not).
 STOPPING_SIGNALS = frozenset({signal.SIGTERM, signal.SIGKILL, signal.SIGINT, signal.SIGHUP})

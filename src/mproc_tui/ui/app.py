@@ -14,7 +14,7 @@ import threading
 from collections.abc import Iterable
 from dataclasses import replace
 from functools import partial
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import on, work
 from textual.app import App, SystemCommand
@@ -26,7 +26,6 @@ from mproc_tui.core.exit_policy import ExitPolicy, ExitStage
 from mproc_tui.core.exit_watchdog import exit_after
 from mproc_tui.core.log_file import JsonLinesLog, fan_out
 from mproc_tui.core.mailbox import BatchMailbox
-from mproc_tui.core.program import FIRST_ROW, ProgramCommand, ProgramRun
 from mproc_tui.core.records import LogEntry
 from mproc_tui.core.rows import CpuHistory, WorkerRow, newly_failed, take_snapshot
 from mproc_tui.core.sampler import Sampler
@@ -34,6 +33,7 @@ from mproc_tui.core.settings import load_settings, save_settings
 from mproc_tui.core.supervisor import Supervisor
 from mproc_tui.core.text import plural
 from mproc_tui.core.worker_plan import lesson_plans
+from mproc_tui.core.workers import FIRST_ROW
 from mproc_tui.ui.feedback import inform, warn
 from mproc_tui.ui.keys import APP_KEYS, key_text
 from mproc_tui.ui.main_screen import MainScreen
@@ -46,7 +46,6 @@ from mproc_tui.ui.messages import (
 )
 from mproc_tui.ui.operation_progress import OperationProgress
 from mproc_tui.ui.options import AppOptions
-from mproc_tui.ui.screens.help_screen import HelpScreen, key_rows
 from mproc_tui.ui.screens.quit_screen import QuitChoice, QuitScreen
 from mproc_tui.ui.widgets.key_footer import KeyFooter
 from mproc_tui.ui.widgets.log_pane import LogPane
@@ -64,6 +63,9 @@ from mproc_tui.ui.wording import (
     stop_summary,
     waiting_to_quit,
 )
+
+if TYPE_CHECKING:
+    from mproc_tui.core.program import ProgramCommand, ProgramRun
 
 EXIT_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 
@@ -122,6 +124,8 @@ class MprocApp(App[None]):
 
     def _watch(self, command: ProgramCommand, first_row: int = FIRST_ROW) -> ProgramRun:
         """``mproc-tui run``: the program, its rows numbered from ``first_row``."""
+        from mproc_tui.core.program import ProgramRun  # (run mode only)
+
         return ProgramRun(
             command,
             self._records,
@@ -284,6 +288,8 @@ class MprocApp(App[None]):
     # -- keys, help and the palette -------------------------------------------------------
 
     def action_help(self) -> None:
+        from mproc_tui.ui.screens.help_screen import HelpScreen, key_rows  # (not at start)
+
         sections = [(area.title, key_rows(area.bindings)) for area in MainScreen.KEY_AREAS]
         sections += [
             ("In the log pane (Tab or a click focuses it)", key_rows(LogPane.BINDINGS)),

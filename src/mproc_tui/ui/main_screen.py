@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import signal
 import time
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import work
 from textual.app import App, ComposeResult
@@ -20,21 +20,17 @@ from textual.widget import Widget
 from textual.widgets import Header, Static
 
 from mproc_tui.core.exit_policy import ExitPolicy, ExitStage
-from mproc_tui.core.program import FIRST_ROW, ProgramRun
 from mproc_tui.core.rows import WorkerRow, started_by
 from mproc_tui.core.supervisor import Supervisor
 from mproc_tui.core.target_check import check_target
 from mproc_tui.core.text import plural, safe_text
 from mproc_tui.core.worker_plan import WorkerPlan
-from mproc_tui.core.workers import Lifecycle, SupervisorError, WorkerSpec
+from mproc_tui.core.workers import FIRST_ROW, Lifecycle, SupervisorError, WorkerSpec
 from mproc_tui.ui.feedback import inform, reporting_errors, warn
 from mproc_tui.ui.keys import APP, APP_KEYS, PALETTE_KEY, SCREEN, WORKER_KEYS, KeyArea, lend
 from mproc_tui.ui.messages import RerunRequested
 from mproc_tui.ui.operation_progress import OperationProgress
 from mproc_tui.ui.options import AppOptions
-from mproc_tui.ui.screens.children_screen import ChildrenChoice, ChildrenScreen
-from mproc_tui.ui.screens.signal_screen import SignalChoice, SignalScreen
-from mproc_tui.ui.screens.spawn_screen import SpawnScreen
 from mproc_tui.ui.widgets.key_footer import KeyFooter
 from mproc_tui.ui.widgets.log_view import LogView
 from mproc_tui.ui.widgets.worker_table import WorkerTable
@@ -49,6 +45,11 @@ from mproc_tui.ui.wording import (
     table_summary,
     waiting_words,
 )
+
+if TYPE_CHECKING:
+    from mproc_tui.core.program import ProgramRun
+    from mproc_tui.ui.screens.children_screen import ChildrenChoice
+    from mproc_tui.ui.screens.signal_screen import SignalChoice
 
 
 class MainScreen(Screen[None]):
@@ -203,6 +204,8 @@ class MainScreen(Screen[None]):
     def action_spawn_dialog(self) -> None:
         if self._quitting():
             return
+        from mproc_tui.ui.screens.spawn_screen import SpawnScreen  # (a dialog: not at start)
+
         self.app.push_screen(
             SpawnScreen(self.supervisor.start_method, check_target), self._spawn_chosen
         )
@@ -246,6 +249,8 @@ class MainScreen(Screen[None]):
                 count = owner.send_signal(worker_id, number, with_children)
                 inform(self, signal_sent(number, name, count, with_children))
 
+        from mproc_tui.ui.screens.signal_screen import SignalScreen  # (a dialog: not at start)
+
         self.app.push_screen(SignalScreen(name), send)
 
     def action_terminate(self) -> None:
@@ -279,6 +284,8 @@ class MainScreen(Screen[None]):
                     with reporting_errors(self):
                         children = choice == "with-children"
                         owner.send_signal(worker_id, signal_number, children)
+
+            from mproc_tui.ui.screens.children_screen import ChildrenScreen  # (not at start)
 
             self.app.push_screen(ChildrenScreen(action, row.name, processes), chosen)
 

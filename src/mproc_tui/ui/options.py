@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from mproc_tui.core.program import ProgramCommand
 from mproc_tui.core.worker_plan import WorkerPlan
+
+if TYPE_CHECKING:
+    from mproc_tui.core.program import ProgramCommand
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ import logging
 import os
 import time
 from dataclasses import replace
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -26,10 +26,11 @@ from mproc_tui.core.records import LogEntry
 from mproc_tui.core.text import plural
 from mproc_tui.ui.feedback import inform, warn
 from mproc_tui.ui.log_buffer import LogFilter
-from mproc_tui.ui.screens.detail_screen import DetailScreen
-from mproc_tui.ui.screens.export_screen import ExportChoice, ExportScreen
 from mproc_tui.ui.widgets.log_pane import LogPane
 from mproc_tui.ui.widgets.search_box import SearchBox
+
+if TYPE_CHECKING:
+    from mproc_tui.ui.screens.export_screen import ExportChoice
 
 LEVELS = (logging.DEBUG, logging.INFO, logging.WARNING, logging.ERROR, logging.CRITICAL)
 
@@ -169,6 +170,8 @@ class LogView(Vertical):
 
     @on(LogPane.DetailRequested)
     def _show_detail(self, message: LogPane.DetailRequested) -> None:
+        from mproc_tui.ui.screens.detail_screen import DetailScreen  # (a dialog: not at start)
+
         self.app.push_screen(DetailScreen(message.entry))
 
     def action_export(self) -> None:
@@ -181,6 +184,8 @@ class LogView(Vertical):
         def chosen(choice: ExportChoice | None) -> None:
             if choice is not None:
                 self.export(entries, choice)
+
+        from mproc_tui.ui.screens.export_screen import ExportScreen  # (a dialog: not at start)
 
         self.app.push_screen(ExportScreen(stem, len(entries)), chosen)
 
