@@ -8,7 +8,9 @@ import os
 import signal
 import time
 
-from mproc_tui.core.sampler import Sampler, SampleRequest
+import pytest
+
+from mproc_tui.core.sampler import Sampler, SampleRequest, SweepPacer
 
 
 def _sleep_forever() -> None:
@@ -125,3 +127,23 @@ def test_a_known_create_time_decides_whose_pid_it_is_not_the_start_time() -> Non
     finally:
         process.kill()
         process.join()
+
+
+def test_sweeps_keep_to_their_share_of_the_time_and_a_small_one_waits_little() -> None:
+    now = [100.0]
+    slept: list[float] = []
+
+    def sleep(seconds: float) -> None:
+        slept.append(seconds)
+        now[0] += seconds
+
+    pacer = SweepPacer(share=0.1, least=0.05, clock=lambda: now[0], sleep=sleep)
+    pacer.wait_turn()
+    assert slept == []  # the first sweep starts at once
+    pacer.swept(0.1)  # a sweep of 1,000 workers: 10 % of the time means 0.9 s apart
+    now[0] += 0.2
+    pacer.wait_turn()
+    assert slept == [pytest.approx(0.7)]
+    pacer.swept(0.001)  # a few workers: the least gap
+    pacer.wait_turn()
+    assert slept[-1] == pytest.approx(0.05)

@@ -67,6 +67,9 @@ def restore_descriptor_limit(pid: int = 0) -> None:
 
 SPAWN_DESCRIPTORS = 16  # the most one start opens at once, with room to spare
 SPAWN_TASKS = 16  # processes and threads kept free for a start and the app's own threads
+WORKER_DESCRIPTORS = 4  # the most the app holds for a worker (spawn: channel, pidfd, 2 pipes)
+RECOUNT_MARGIN = 512  # descriptors are counted at every start this close to the limit
+RECOUNT_EVERY = 50  # and after this many starts in any case
 WORKER_TASKS = 5  # a worker's process and threads, when it has started them all
 STARTING_SECONDS = 3.0  # a worker has started its threads by then
 _COUNT_TASKS_BELOW = 8192  # a process limit this low is worth counting against
@@ -81,16 +84,28 @@ class StartHeadroom:
 
     def __init__(self) -> None:
         self._starts: deque[float] = deque()
+        self._counted: int | None = None  # descriptors open at the last count
+        self._starts_since_count = 0
 
     def started(self) -> None:
         self._starts.append(time.monotonic())
+        self._starts_since_count += 1
+
+    def _may_be_near(self, soft: int) -> bool:
+        """Whether the descriptors are worth counting (listing them costs 1 ms at 3,000):
+        each start takes at most ``WORKER_DESCRIPTORS``; count anyway now and then."""
+        if self._counted is None or self._starts_since_count >= RECOUNT_EVERY:
+            return True
+        projected = self._counted + WORKER_DESCRIPTORS * self._starts_since_count
+        return soft - projected < RECOUNT_MARGIN
 
     def refusal(self) -> str | None:
         """Why starting one more worker now could fail half-way, or None if it fits."""
         soft = resource.getrlimit(resource.RLIMIT_NOFILE)[0]
-        if soft != resource.RLIM_INFINITY:
+        if soft != resource.RLIM_INFINITY and self._may_be_near(soft):
             with contextlib.suppress(OSError):
                 open_now = len(os.listdir("/proc/self/fd")) - 1  # (the listing's own)
+                self._counted, self._starts_since_count = open_now, 0
                 if soft - open_now < SPAWN_DESCRIPTORS:
                     return _no_descriptors(soft)
         while self._starts and self._starts[0] < time.monotonic() - STARTING_SECONDS:

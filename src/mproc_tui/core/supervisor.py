@@ -25,6 +25,7 @@ from mproc_tui.core.limits import StartHeadroom, start_failure
 from mproc_tui.core.listener import BatchCallback, LogListener
 from mproc_tui.core.process_control import (
     create_time_of,
+    forget_child,
     new_worker_process,
     pidfd_of,
     signal_descendant,
@@ -80,8 +81,7 @@ class Supervisor:
         self._shut_down = threading.Event()  # ends joins that would otherwise wait forever
         self._spawner = SpawnerThread()  # one thread for the whole session: see the top
         self._headroom = StartHeadroom()  # a start that does not fit is refused
-        # Start and reap in turn: start() polls earlier children, and one of two readers
-        self._reap_lock = threading.Lock()  # of a forkserver sentinel would get 255
+        self._reap_lock = threading.Lock()  # start and reap in turn (see forget_child)
         self._reaper = Reaper(self._reap)
 
     # -- starting -------------------------------------------------------------------------
@@ -126,6 +126,7 @@ class Supervisor:
         try:
             with self._reap_lock:
                 process.start()
+                forget_child(process)  # the reaper reaps it; start() would poll it forever
         except Exception as error:
             channel.close()
             raise SupervisorError(f"could not start worker: {start_failure(error)}") from error

@@ -11,6 +11,7 @@ import asyncio
 import gc
 import signal
 import threading
+import time
 from collections.abc import Iterable
 from dataclasses import replace
 from functools import partial
@@ -28,7 +29,7 @@ from mproc_tui.core.log_file import JsonLinesLog, fan_out
 from mproc_tui.core.mailbox import BatchMailbox
 from mproc_tui.core.records import LogEntry
 from mproc_tui.core.rows import CpuHistory, WorkerRow, newly_failed, take_snapshot
-from mproc_tui.core.sampler import Sampler
+from mproc_tui.core.sampler import Sampler, SweepPacer
 from mproc_tui.core.settings import load_settings, save_settings
 from mproc_tui.core.supervisor import Supervisor
 from mproc_tui.core.text import plural
@@ -117,6 +118,7 @@ class MprocApp(App[None]):
         self._last_rows: dict[int, WorkerRow] = {}
         self._sample_lock = threading.Lock()
         self._sample_queued = False
+        self._pacer = SweepPacer()
         self._progress_texts: dict[int, str] = {}  # long operations under way: the header
         self._processes_started = False
         self.main_screen = MainScreen(self.supervisor, self.options, self.program, self.exit_policy)
@@ -228,8 +230,12 @@ class MprocApp(App[None]):
     @work(thread=True, group="sample")
     def sample_workers(self) -> None:
         with self._sample_lock:  # one sweep at a time, posted in the order taken
+            self._pacer.wait_turn()  # meanwhile more requests share this sweep
             self._sample_queued = False  # changes from now on need a sweep of their own
-            self.post_message(WorkersSampled(self.take_rows()))
+            started = time.monotonic()
+            rows = self.take_rows()
+            self._pacer.swept(time.monotonic() - started)
+            self.post_message(WorkersSampled(rows))
 
     def on_workers_sampled(self, message: WorkersSampled) -> None:
         if not self.screen_stack:  # shutting down: workers ending as they are stopped
