@@ -202,13 +202,11 @@ class MainScreen(Screen[None]):
             warn(self, f"{so_far}{error}", timeout=12)
 
     def action_spawn_dialog(self) -> None:
-        if self._quitting():
-            return
         from mproc_tui.ui.screens.spawn_screen import SpawnScreen  # (a dialog: not at start)
 
-        self.app.push_screen(
-            SpawnScreen(self.supervisor.start_method, check_target), self._spawn_chosen
-        )
+        if not self._quitting():
+            form = SpawnScreen(self.supervisor.start_method, check_target)
+            self.app.push_screen(form, self._spawn_chosen)
 
     def _spawn_chosen(self, plan: WorkerPlan | None) -> None:
         if plan is not None and not self._quitting():
