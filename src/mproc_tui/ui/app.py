@@ -8,7 +8,6 @@ quits by the exit policy (``core/exit_policy.py``).
 from __future__ import annotations
 
 import asyncio
-import gc
 import signal
 import threading
 import time
@@ -25,6 +24,7 @@ from textual.theme import Theme
 
 from mproc_tui.core.exit_policy import ExitPolicy, ExitStage
 from mproc_tui.core.exit_watchdog import exit_after
+from mproc_tui.core.garbage import freeze_what_start_up_made, tune_garbage_collector
 from mproc_tui.core.log_file import JsonLinesLog, fan_out
 from mproc_tui.core.mailbox import BatchMailbox
 from mproc_tui.core.records import LogEntry
@@ -71,19 +71,6 @@ if TYPE_CHECKING:
 EXIT_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 
 
-def _tune_garbage_collector() -> None:
-    """Let log records die young instead of being promoted into full collections.
-
-    Under a flood, tens of thousands of records a second pass through the listener
-    and the mailbox; with CPython's default thresholds (700, 10, 10) they are
-    promoted to the oldest generation while in transit, and full collections (7 in
-    6 s, 160-225 ms each) were the event loop's worst stalls. With (50000, 20, 20):
-    3 young collections in 6 s, worst lag 290 -> 73 ms, ingest 39k -> 52k records/s
-    (tests/bench/bench_logs.py, 4 flooding workers, 2 cores).
-    """
-    gc.set_threshold(50_000, 20, 20)
-
-
 class MprocApp(App[None]):
     """Live table of worker processes beside their live logs."""
 
@@ -94,7 +81,7 @@ class MprocApp(App[None]):
         self, options: AppOptions | None = None, log_file: JsonLinesLog | None = None
     ) -> None:
         super().__init__()
-        _tune_garbage_collector()
+        tune_garbage_collector()
         self.options = options or AppOptions()
         self.mailbox = BatchMailbox(self._logs_waiting, limit=self.options.max_log_lines)
         records = self.mailbox if log_file is None else fan_out(log_file, self.mailbox)
@@ -179,6 +166,7 @@ class MprocApp(App[None]):
         if self._processes_started:
             return
         self._processes_started = True
+        freeze_what_start_up_made()
         self.supervisor.start_helpers()
         if self.program is not None:
             self.supervisor.guard_group(self.program.start())  # it leads its own group
