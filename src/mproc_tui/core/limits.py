@@ -22,8 +22,6 @@ import resource
 import time
 from collections import deque
 
-import psutil
-
 USERS_LIMIT_VARIABLE = "MPROC_TUI_USERS_NOFILE"  # the user's soft limit, for what the app starts
 
 
@@ -181,6 +179,8 @@ def _tasks_of_this_user() -> int:
             system = int(loadavg.read().split()[3].split("/")[1])  # every task there is
         if system <= resource.getrlimit(resource.RLIMIT_NPROC)[0] - SPAWN_TASKS:
             return system  # all of them fit: no need to look closer
+    import psutil  # (here, not at the top: every worker imports this module to start)
+
     uid = os.getuid()
     tasks = 0
     for process in psutil.process_iter(["uids", "num_threads"]):
