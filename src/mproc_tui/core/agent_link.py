@@ -24,7 +24,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from mproc_tui.core.listener import BatchCallback
+from mproc_tui.core.listener import BATCH_INTERVAL, BatchCallback
 from mproc_tui.core.records import LogEntry
 
 RECEIVE_BUFFER = 4 * 1024 * 1024  # what the kernel holds for us while the UI is busy
@@ -65,7 +65,7 @@ class AgentLink:
         on_records: BatchCallback,
         on_process: Callable[[ProcessEvent], None],
         worker_of: Callable[[int, str], int],
-        batch_interval: float = 0.05,
+        batch_interval: float = BATCH_INTERVAL,
     ) -> None:
         self.path = path
         self._on_records = on_records
