@@ -205,3 +205,25 @@ async def test_clicking_a_row_selects_that_worker() -> None:
         await pilot.click(WorkerTable, offset=(20, 3))  # border, header, first row, second
         assert table.cursor_row == 1
         assert table.selected_worker_id == app.main_screen.worker_table.rows_shown()[1].worker_id
+
+
+async def test_a_table_outgrowing_its_pane_gets_a_scrollbar_and_end_reaches_the_last() -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        table = app.main_screen.worker_table
+        app.main_screen.spawn_workers(MIXED[:1])
+        await wait_rows(pilot, app, 1)
+        assert not table.show_vertical_scrollbar
+        app.main_screen.spawn_workers([WorkerSpec(args=(60,))] * 39)
+        await wait_rows(pilot, app, 40)
+        await wait_for(
+            pilot,
+            lambda: (
+                table.show_vertical_scrollbar and table.vertical_scrollbar.window_virtual_size == 41
+            ),  # the header and 40 rows
+            "a scrollbar as long as the 40 rows",
+        )
+        table.focus()
+        await pilot.press("end")
+        assert table.cursor_row == 39
+        await wait_for(pilot, lambda: table.is_vertical_scroll_end, "the last row in view")
