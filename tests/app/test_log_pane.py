@@ -417,4 +417,6 @@ async def test_scrollbars_come_with_the_lines_that_need_them_and_track_growth() 
             ),
             "a horizontal scrollbar for the long line, still following",
         )
-        assert "Process-3: record 1 xxx" in screen_text(app)  # the long line, on screen
+        await wait_for(
+            pilot, lambda: "Process-3: record 1 xxx" in screen_text(app), "the long line on screen"
+        )
