@@ -254,9 +254,12 @@ class LogPane(ScrollView, can_focus=True):
         buffer = self.buffer
         if buffer.wrap is None:
             width = buffer.width + LOG_PREFIX_WIDTH + 12 if len(buffer) else 0
-            set_virtual_size(self, Size(width, len(buffer)))
+            size = Size(width, len(buffer))
         else:
-            set_virtual_size(self, Size(buffer.wrap.width, buffer.wrap.height))
+            size = Size(buffer.wrap.width, buffer.wrap.height)
+        if set_virtual_size(self, size) and self.following:
+            # A scrollbar came or went: the end moved once the layout is done.
+            self._scroll_to_newest_soon()
 
     # -- the chosen line ----------------------------------------------------------------------
 
