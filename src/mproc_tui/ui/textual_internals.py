@@ -5,10 +5,6 @@
   no public hook for it).
 - ``HeaderIcon``: the header's ⭘ icon; the tests click it to open the command
   palette as a user would.
-- ``Widget._scroll_update``: what a layout does to a scroll view's scrollbars.
-  ``widgets/virtual_size.py`` calls it when a log pane or table grows, so the
-  screen is not laid out anew for every batch of records
-  (``tests/app/test_log_pane.py`` and ``tests/app/test_table.py`` scroll and follow).
 
 A Textual upgrade that renames or reshapes them fails ``tests/app/test_footer.py``
 and ``tests/app/test_every_action.py`` first. (psutil's one private name,

@@ -26,7 +26,6 @@ from textual.strip import Strip
 from mproc_tui.core.records import LogEntry
 from mproc_tui.core.text import LOG_PREFIX_WIDTH, safe_text
 from mproc_tui.ui.log_buffer import LogBuffer, LogFilter
-from mproc_tui.ui.widgets.virtual_size import set_virtual_size
 
 _LEVEL_START = 13  # after "HH:MM:SS.mmm "
 _LEVEL_STYLES = {
@@ -254,12 +253,9 @@ class LogPane(ScrollView, can_focus=True):
         buffer = self.buffer
         if buffer.wrap is None:
             width = buffer.width + LOG_PREFIX_WIDTH + 12 if len(buffer) else 0
-            size = Size(width, len(buffer))
+            self.virtual_size = Size(width, len(buffer))
         else:
-            size = Size(buffer.wrap.width, buffer.wrap.height)
-        if set_virtual_size(self, size) and self.following:
-            # A scrollbar came or went: the end moved once the layout is done.
-            self._scroll_to_newest_soon()
+            self.virtual_size = Size(buffer.wrap.width, buffer.wrap.height)
 
     # -- the chosen line ----------------------------------------------------------------------
 
