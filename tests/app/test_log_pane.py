@@ -208,6 +208,13 @@ async def test_enter_on_a_line_shows_every_field_and_the_traceback() -> None:
         app.main_screen.spawn_workers([WorkerSpec(target="mproc_tui.catalog:crasher", args=(0,))])
         pane = app.query_one(LogPane)
         await wait_for(pilot, lambda: any("uncaught" in line for line in pane.lines), "crash")
+        # Click only once nothing more can arrive and the pane is at its end: one CI run
+        # clicked while the pane still moved and chose the line below.
+        await wait_for(
+            pilot,
+            lambda: table_rows(app)[0]["exit"] == "1" and pane.is_vertical_scroll_end,
+            "the crasher's exit, the pane at its end",
+        )
         index = next(i for i, line in enumerate(pane.lines) if "uncaught" in line)
         await pilot.click(pane, offset=(10, 1 + index - int(pane.scroll_y)))  # 1: the border
         assert pane.cursor == index
