@@ -48,6 +48,7 @@ from mproc_tui.ui.messages import (
 from mproc_tui.ui.operation_progress import OperationProgress
 from mproc_tui.ui.options import AppOptions
 from mproc_tui.ui.screens.quit_screen import QuitChoice, QuitScreen
+from mproc_tui.ui.strip_cycle import stop_strips_caching_themselves
 from mproc_tui.ui.widgets.key_footer import KeyFooter
 from mproc_tui.ui.widgets.log_pane import LogPane
 from mproc_tui.ui.widgets.search_box import SearchBox
@@ -82,6 +83,7 @@ class MprocApp(App[None]):
     ) -> None:
         super().__init__()
         tune_garbage_collector()
+        stop_strips_caching_themselves()
         self.options = options or AppOptions()
         self.mailbox = BatchMailbox(self._logs_waiting, limit=self.options.max_log_lines)
         records = self.mailbox if log_file is None else fan_out(log_file, self.mailbox)

@@ -6,6 +6,10 @@
 - ``HeaderIcon``: the header's ⭘ icon; the tests click it to open the command
   palette as a user would.
 
+- ``Strip.divide`` is replaced (``ui/strip_cycle.py``) by one that returns the same
+  strips but does not cache a strip in itself; ``tests/ui/test_strip_cycle.py``
+  compares the two.
+
 A Textual upgrade that renames or reshapes them fails ``tests/app/test_footer.py``
 and ``tests/app/test_every_action.py`` first. (psutil's one private name,
 ``_ppid_map``, is named with its reason and fallback in ``core/sampler.py``.)
