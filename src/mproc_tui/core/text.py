@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import math
 import signal
 import time
 from collections.abc import Sequence
@@ -95,10 +97,16 @@ LOG_PREFIX_WIDTH = 22  # "HH:MM:SS.mmm LEVEL    "
 def _clock(created: float) -> str:
     """``HH:MM:SS.mmm``; a timestamp no clock can show becomes question marks."""
     try:
-        clock = time.strftime("%H:%M:%S", time.localtime(created))
-        return f"{clock}.{int((created % 1) * 1000):03d}"
+        second = math.floor(created)
+        return f"{_wall_clock(second)}.{int((created - second) * 1000):03d}"
     except (OverflowError, ValueError, OSError, TypeError):
         return "??:??:??.???"
+
+
+@functools.lru_cache(maxsize=256)
+def _wall_clock(second: int) -> str:
+    """``HH:MM:SS`` of a second: a flood's records share a few (strftime is 3 us a call)."""
+    return time.strftime("%H:%M:%S", time.localtime(second))
 
 
 def _body(entry: LogEntry) -> str:

@@ -11,9 +11,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from rich.segment import Segment
-from rich.style import Style
-from rich.text import Text
 from textual import events
 from textual.binding import Binding
 from textual.cache import LRUCache
@@ -26,33 +23,13 @@ from textual.strip import Strip
 from mproc_tui.core.records import LogEntry
 from mproc_tui.core.text import LOG_PREFIX_WIDTH, safe_text
 from mproc_tui.ui.log_buffer import LogBuffer, LogFilter
+from mproc_tui.ui.widgets.log_row import RowPainter
 
-_LEVEL_START = 13  # after "HH:MM:SS.mmm "
-_LEVEL_STYLES = {
-    "DEBUG": "blue",
-    "INFO": "green",
-    "WARNING": "yellow",
-    "ERROR": "bold red",
-    "CRITICAL": "bold white on red",
-}
-_CONTINUATION_STYLE = Style(dim=True)
 # Drawn lines kept for a redraw that shows them again (a scroll, the cursor moving):
 # 2.5 screens of 100 rows. Each kept line holds about 20 objects for Python's garbage
 # collector, with the strips Textual derives from it: at 1,024 lines, filling the cache
 # under a flood set off a young collection of 25-40 ms of CPU (bench_logs).
 DRAWN_LINES_KEPT = 256
-
-
-def style_line(line: str, first_line: bool) -> Text:
-    """Colour the level and dim the time of a record's first line; text stays literal."""
-    text = Text(line, no_wrap=True, end="")
-    if first_line:
-        level = line[_LEVEL_START : _LEVEL_START + 8].rstrip()
-        style = _LEVEL_STYLES.get(level)
-        if style is not None:
-            text.stylize("dim", 0, _LEVEL_START - 1)
-            text.stylize(style, _LEVEL_START, _LEVEL_START + len(level))
-    return text
 
 
 class LogPane(ScrollView, can_focus=True):
@@ -103,7 +80,7 @@ class LogPane(ScrollView, can_focus=True):
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.buffer = LogBuffer(max_lines)
         self._strips: LRUCache[tuple[int, int, int, int], Strip] = LRUCache(DRAWN_LINES_KEPT)
-        self._base_style: Style | None = None  # rich_style walks the DOM: once, not per line
+        self._painter: RowPainter | None = None  # made with the pane's style, at the first row
         self._scroll_pending = False
         self._follow_generation = 0  # bumped when the reader scrolls up: cancels a pending follow
 
@@ -321,53 +298,37 @@ class LogPane(ScrollView, can_focus=True):
     def render_line(self, y: int) -> Strip:
         scroll_x, scroll_y = self.scroll_offset
         width = self.scrollable_content_region.width
-        if self._base_style is None:
-            self._base_style = self.rich_style
         buffer = self.buffer
         if scroll_y + y >= buffer.row_count:
-            return Strip.blank(width, self._base_style)
+            return Strip.blank(width, self.painter.base)
         index, chunk = buffer.line_at(scroll_y + y)
         if buffer.wrap is not None:
             scroll_x = 0
         key = (buffer.number(index), chunk, scroll_x, width)
         strip = self._strips.get(key)
         if strip is None:
-            strip = self._draw_row(index, chunk, scroll_x, width, self._base_style)
+            strip = self._draw_row(index, chunk, scroll_x, width)
             self._strips[key] = strip
         return strip
 
-    def _draw_row(self, index: int, chunk: int, scroll_x: int, width: int, base: Style) -> Strip:
-        """One row as one Strip, cut and padded from plain segments.
+    @property
+    def painter(self) -> RowPainter:
+        """Draws rows on the pane's own style (``rich_style`` walks the DOM: once, not per row)."""
+        if self._painter is None:
+            self._painter = RowPainter(self.rich_style, self.app.console)
+        return self._painter
 
-        Strip's own crop and style methods each make another Strip, with seven caches
-        of its own: three a row, in a flood, kept Python's garbage collector busy.
-        """
+    def _draw_row(self, index: int, chunk: int, scroll_x: int, width: int) -> Strip:
         buffer = self.buffer
-        text = style_line(buffer.text(index), first_line=buffer.line(index)[1] == 0)
-        if self.search:
-            text.highlight_words([self.search], "black on yellow", case_sensitive=False)
-        if index == buffer.cursor:
-            text.stylize("reverse")
-        segments = list(text.render(self.app.console))
-        wrap = buffer.wrap
-        if wrap is not None:
-            segments = _cells(segments, *wrap.span(chunk))
-            if chunk and wrap.indent >= 2:
-                marker = [Segment(" " * (wrap.indent - 2)), Segment("↳ ", _CONTINUATION_STYLE)]
-                segments = [*marker, *segments]
-            elif chunk:
-                segments = [Segment(" " * wrap.indent), *segments]
-        row = Segment.adjust_line_length(_cells(segments, scroll_x, scroll_x + width), width, base)
-        # The widget's style goes beneath the line's own (level colours stay on top).
-        return Strip(Segment.apply_style(row, base), width)
+        line, first_line = buffer.text(index), buffer.line(index)[1] == 0
+        chosen = index == buffer.cursor
+        if buffer.wrap is None:
+            return self.painter.row(line, first_line, scroll_x, width, self.search, chosen)
+        return self.painter.rich_row(
+            line, first_line, scroll_x, width, buffer.wrap, chunk, self.search, chosen
+        )
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
         self._strips.clear()
-        self._base_style = None
-
-
-def _cells(segments: list[Segment], start: int, end: int) -> list[Segment]:
-    """The segments that fall in cells ``start`` to ``end`` of a line."""
-    parts = list(Segment.divide(segments, [start, end]))
-    return parts[1] if len(parts) > 1 else []
+        self._painter = None
