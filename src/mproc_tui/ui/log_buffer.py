@@ -8,6 +8,7 @@ search and wrapping) are tested without a terminal.
 from __future__ import annotations
 
 import logging
+import operator
 from bisect import bisect_right
 from collections import deque
 from collections.abc import Iterable
@@ -23,14 +24,15 @@ from mproc_tui.core.text import (
     format_log_lines,
     safe_text,
 )
+from mproc_tui.ui.line_store import Line, LineStore, Record
 
 # Records are kept as plain tuples (see LogBuffer): their fields by position.
 _WORKER_ID = LogEntry._fields.index("worker_id")
 _LEVEL = LogEntry._fields.index("level")
+_message_of = operator.itemgetter(LogEntry._fields.index("message"))
+_traceback_of = operator.itemgetter(LogEntry._fields.index("traceback"))
+_process_name_of = operator.itemgetter(LogEntry._fields.index("process_name"))
 _CAPTURED_STREAMS = ("stdout", "stderr")  # their lines add " [stdout]" to the name
-
-Record = tuple[object, ...]
-Line = tuple[Record, int]  # a record and which of its display lines this is
 
 
 @dataclass(frozen=True)
@@ -155,15 +157,15 @@ class LogBuffer:
     Guarantees: a shown line keeps its number (``number``) for as long as it is shown,
     so what was drawn of it and the chosen line (``cursor``) stay with it while older
     lines drop off the front; a record's lines are formatted only when asked for.
-    Records are stored as plain tuples, not ``LogEntry``: CPython's GC stops tracking
-    an exact tuple of plain values, never a tuple subclass, and 10,000 tracked records
-    made full collections frequent and long (worst event-loop lag 300 ms in a flood).
+    A batch of one-line records is kept as it came (``LineStore``); the rest are kept
+    as plain tuples, as is the filtered view.
     """
 
     def __init__(self, max_lines: int) -> None:
         self.max_lines = max_lines
-        self._all: deque[Line] = deque(maxlen=max_lines)
-        self._lines = self._all  # what is shown: all lines, or those the filter keeps
+        self._all = LineStore(max_lines)
+        # What is shown: all lines, or those the filter keeps.
+        self._lines: LineStore | deque[Line] = self._all
         self._appended = 0  # lines ever shown since the view was made
         self.filter = LogFilter()
         self.cursor: int | None = None  # the chosen line: by search, click or arrows
@@ -203,24 +205,56 @@ class LogBuffer:
 
     def add(self, entries: Iterable[LogEntry]) -> Growth:
         """Append records; the oldest lines drop off, and the cursor moves up with its line."""
-        lines, everything, keep, wrap = self._lines, self._all, self.filter.keeps, self.wrap
-        shown_before = len(lines)
+        batch = entries if isinstance(entries, list) else list(entries)
+        shown_before = len(self._lines)
         first_row_before = self.first_row
-        filtered = lines is not everything
+        added = self._add_one_liners(batch)
+        if added is None:
+            added = self._add_each(batch)
+        if not added:
+            return Growth(0, 0)
+        if self.cursor is not None:  # lines that fell off the front move the cursor up
+            self.cursor -= shown_before + added - len(self._lines)
+            if self.cursor < 0:
+                self.cursor = None
+        self._appended += added
+        return Growth(added, self.first_row - first_row_before)
+
+    def _add_one_liners(self, entries: list[LogEntry]) -> int | None:
+        """A flood's common case, in C loops: no filter, no wrapping, one line a record.
+        The lines added, or None if the batch is not that case."""
+        if self._lines is not self._all or self.wrap is not None or not entries:
+            return None
+        messages = list(map(_message_of, entries))
+        try:
+            one_line_each = "\n" not in "".join(messages)
+        except TypeError:  # a message that is not text: made readable line by line
+            return None
+        if not one_line_each or any(map(_traceback_of, entries)):
+            return None
+        names = set(map(_process_name_of, entries))
+        self.width = max(self.width, max(map(len, messages)) + max(map(len, names)))
+        self._all.add_records(entries)
+        return len(entries)
+
+    def _add_each(self, entries: list[LogEntry]) -> int:
+        """Any batch, record by record: filtered, wrapped, tracebacks, multi-line messages."""
+        keep, wrap = self.filter.keeps, self.wrap
+        shown = self._lines if isinstance(self._lines, deque) else None  # the filter's view
+        new_lines: list[Line] = []
         width = self.width
         added = 0
-        keep_everything, keep_shown = everything.append, lines.append
+        keep_everything = new_lines.append
         for entry in entries:
             message = entry.message
             if not entry.traceback and "\n" not in message:
-                # One line: the common case, kept lean (it runs for every record of a flood).
                 record = tuple(entry)
                 item = (record, 0)
                 keep_everything(item)
-                if filtered:
+                if shown is not None:
                     if not keep(record):
                         continue
-                    keep_shown(item)
+                    shown.append(item)
                 size = len(message) + len(entry.process_name)
                 if size > width:
                     width = size
@@ -231,11 +265,11 @@ class LogBuffer:
             count = display_line_count(entry)
             record = tuple(entry)
             items = [(record, part) for part in range(count)]
-            everything.extend(items)
-            if filtered:
+            new_lines.extend(items)
+            if shown is not None:
                 if not keep(record):
                     continue
-                lines.extend(items)
+                shown.extend(items)
             texts = format_log_lines(entry)
             width = max(width, max(len(text) for text in texts) - LOG_PREFIX_WIDTH)
             if wrap is not None:
@@ -244,15 +278,9 @@ class LogBuffer:
                 for _ in range(count - len(texts)):  # a malformed record: blank lines
                     wrap.append(0)
             added += count
-        if not added:
-            return Growth(0, 0)
-        if self.cursor is not None:  # lines that fell off the front move the cursor up
-            self.cursor -= shown_before + added - len(lines)
-            if self.cursor < 0:
-                self.cursor = None
-        self._appended += added
+        self._all.add_lines(new_lines)
         self.width = width
-        return Growth(added, self.first_row - first_row_before)
+        return added
 
     def set_filter(self, log_filter: LogFilter) -> None:
         """Show only the lines the filter keeps (all of them: ``LogFilter()``)."""
