@@ -108,10 +108,8 @@ async def a_search_on_a_match(pilot: Pilot[None], app: MprocApp) -> None:
 
 async def the_search_box_open(pilot: Pilot[None], app: MprocApp) -> None:
     await records(pilot, app)
-    app.main_screen.log_view.action_open_search()
-    await wait_for(
-        pilot, lambda: bool(app.main_screen.log_view.search_box.display), "the search box"
-    )
+    await pilot.press("slash")
+    await wait_for(pilot, lambda: app.main_screen.log_view.searching, "the search box")
 
 
 def worker_exits(*expected: str) -> Check:
@@ -174,9 +172,7 @@ PROBES: dict[str, Probe] = {
     "open_search": Probe(records, lambda app: app.main_screen.log_view.search_box.has_focus),
     "search_step(True)": Probe(a_search_on_a_match, step_moved(forward=True)),
     "search_step(False)": Probe(a_search_on_a_match, step_moved(forward=False)),
-    "close_search": Probe(
-        the_search_box_open, lambda app: not app.main_screen.log_view.search_box.display
-    ),
+    "close_search": Probe(the_search_box_open, lambda app: not app.main_screen.log_view.searching),
     "filter_worker": Probe(
         one_worker, lambda app: app.main_screen.log_view.log_filter.worker_id == 1
     ),

@@ -98,6 +98,8 @@ class LogView(Vertical):
         self._focus_before_search: Widget | None = None
         # Made here and held, never queried: records arrive many times a second.
         self.pane = LogPane(max_lines, id="logs")
+        # Mounted at the first /, not before the first frame: an Input's styles and
+        # widgets took 30 ms of a first frame of 0.4 s (tests/bench/bench_startup.py).
         self.search_box = SearchBox(
             placeholder="search the logs: Enter next, Shift+Enter previous, Esc close",
             id="log-search",
@@ -105,7 +107,11 @@ class LogView(Vertical):
 
     def compose(self) -> ComposeResult:
         yield self.pane.data_bind(LogView.search, LogView.log_filter, LogView.wrap)
-        yield self.search_box
+
+    @property
+    def searching(self) -> bool:
+        """The search box is open."""
+        return self.search_box.is_attached and self.search_box.display
 
     def add_entries(self, entries: list[LogEntry]) -> None:
         self.pane.add_entries(entries)
@@ -131,9 +137,11 @@ class LogView(Vertical):
             worker_id, name = self.selected_worker
             self.log_filter = replace(self.log_filter, worker_id=worker_id, worker_name=name)
 
-    def action_open_search(self) -> None:
-        if not self.search_box.display:
+    async def action_open_search(self) -> None:
+        if not self.searching:
             self._focus_before_search = self.screen.focused
+        if not self.search_box.is_attached:
+            await self.mount(self.search_box)
         self.search_box.display = True
         self.search_box.focus()
 
@@ -142,7 +150,7 @@ class LogView(Vertical):
             warn(self, f"No line contains {self.search!r}.")
 
     def action_close_search(self) -> None:
-        if self.search_box.display:
+        if self.searching:
             self._close_search()
 
     @on(Input.Changed, "#log-search")
