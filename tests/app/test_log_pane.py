@@ -17,6 +17,8 @@ from mproc_tui.ui.widgets.log_pane import LogPane
 from tests.app.helpers import (
     SIZE,
     log_lines,
+    log_pane,
+    logged,
     make_app,
     screen_text,
     table_rows,
@@ -391,3 +393,37 @@ async def test_l_right_after_an_arrow_filters_by_the_newly_selected_worker() -> 
         await wait_for(pilot, lambda: view.log_filter.worker_id is not None, "a worker filter")
         assert view.log_filter.worker_name == "second"
         assert "second only" in str(view.pane.border_title)
+
+
+async def test_scrollbars_come_with_the_lines_that_need_them_and_track_growth() -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        pane = log_pane(app)
+        start_flood(app, count=5)
+        await wait_for(pilot, lambda: logged(app, ": record 5 "), "record 5")
+        assert not pane.show_vertical_scrollbar  # five lines fit
+        start_flood(app, count=300)
+        await wait_for(pilot, lambda: logged(app, ": record 300 "), "record 300")
+        await wait_for(
+            pilot,
+            lambda: (
+                pane.show_vertical_scrollbar
+                and pane.vertical_scrollbar.window_virtual_size == len(log_lines(app))
+                and pane.is_vertical_scroll_end
+            ),
+            "a vertical scrollbar as long as the lines, at their end",
+        )
+        assert not pane.show_horizontal_scrollbar
+        start_flood(app, count=1, message_size=400)  # wider than the pane
+        await wait_for(
+            pilot,
+            lambda: (
+                pane.show_horizontal_scrollbar
+                and pane.horizontal_scrollbar.window_virtual_size == pane.virtual_size.width
+                and pane.is_vertical_scroll_end
+            ),
+            "a horizontal scrollbar for the long line, still following",
+        )
+        # (its name is Process-N with N counted across the test run: not part of the check)
+        long_line = ": record 1 " + "x" * 40
+        await wait_for(pilot, lambda: long_line in screen_text(app), "the long line on screen")

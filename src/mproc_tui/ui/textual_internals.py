@@ -6,6 +6,10 @@
 - ``HeaderIcon``: the header's ⭘ icon; the tests click it to open the command
   palette as a user would.
 
+- ``Widget._scroll_update``: ``ui/widgets/growth.py`` gives a growing log pane or
+  table its new size without laying out the screen, and updates the scrollbars the
+  way Textual's layout would; ``test_scrollbars_come_with_the_lines_that_need_them``
+  (``tests/app/test_log_pane.py``) checks that they follow.
 - ``Strip.divide`` is replaced (``ui/strip_cycle.py``) by one that returns the same
   strips but does not cache a strip in itself; ``tests/ui/test_strip_cycle.py``
   compares the two.

@@ -23,6 +23,7 @@ from textual.strip import Strip
 from mproc_tui.core.records import LogEntry
 from mproc_tui.core.text import LOG_PREFIX_WIDTH, safe_text
 from mproc_tui.ui.log_buffer import LogBuffer, LogFilter
+from mproc_tui.ui.widgets.growth import grow
 from mproc_tui.ui.widgets.log_row import RowPainter
 
 # Drawn lines kept for a redraw that shows them again (a scroll, the cursor moving):
@@ -235,9 +236,9 @@ class LogPane(ScrollView, can_focus=True):
         buffer = self.buffer
         if buffer.wrap is None:
             width = buffer.width + LOG_PREFIX_WIDTH + 12 if len(buffer) else 0
-            self.virtual_size = Size(width, len(buffer))
+            grow(self, Size(width, len(buffer)))
         else:
-            self.virtual_size = Size(buffer.wrap.width, buffer.wrap.height)
+            grow(self, Size(buffer.wrap.width, buffer.wrap.height))
 
     # -- the chosen line ----------------------------------------------------------------------
 

@@ -40,6 +40,7 @@ from mproc_tui.ui.columns import (
     fit,
     worker_cells,
 )
+from mproc_tui.ui.widgets.growth import grow
 
 NAME_WIDTH_LIMIT = 40
 PADDING = 1  # cells of space on each side of a column
@@ -311,7 +312,7 @@ class WorkerTable(ScrollView, can_focus=True):
             order.extend(worker_row_key(row.worker_id) for row in rows)
         self._order = order
         width = sum(self._widths) + 2 * PADDING * len(COLUMNS)
-        self.virtual_size = Size(width, len(order) + 1)
+        grow(self, Size(width, len(order) + 1))
         if selected is not None and selected not in order:
             selected = selected.split("/")[0]  # a child that ended: stay on its worker
         self.move_cursor(order.index(selected) if selected in order else self.cursor_row)
