@@ -7,8 +7,9 @@ from textual.scroll_view import ScrollView
 from textual.widget import Widget
 
 
-def grow(view: ScrollView, size: Size) -> None:
+def grow(view: ScrollView, size: Size) -> bool:
     """Give ``view`` a new virtual size; lay out the screen only if its scrollbars change.
+    True if the screen is to be laid out: the view's scroll range is new only after that.
 
     Textual's ``virtual_size`` is a layout reactive: each new size lays out and redraws
     every widget on the screen. Starting 1,000 workers, the log pane and the table grew
@@ -18,16 +19,18 @@ def grow(view: ScrollView, size: Size) -> None:
     the view's content area changes, and Textual's own path lays it out.
     """
     if size == view.virtual_size:
-        return
+        return False
     shown = _scrollbars_shown(view)
     if not view.container_size or _scrollbars(view, size) != shown:
         view.virtual_size = size
-        return
+        return True
     view.set_reactive(Widget.virtual_size, size)
     view._scroll_update(size)  # the scrollbars' lengths and the scroll offsets' bounds
     # Textual's rule has a guard against scrollbars flickering that ours leaves out:
     # should it decide otherwise, the content area changed after all.
-    view.refresh(layout=_scrollbars_shown(view) != shown)
+    layout = _scrollbars_shown(view) != shown
+    view.refresh(layout=layout)
+    return layout
 
 
 def _scrollbars_shown(view: ScrollView) -> tuple[bool, bool]:

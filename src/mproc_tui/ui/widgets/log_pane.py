@@ -130,7 +130,7 @@ class LogPane(ScrollView, can_focus=True):
         growth = self.buffer.add(entries)
         if not growth.lines:
             return
-        self._resize_virtual()
+        laid_out = self._resize_virtual()
         self.refresh()
         if not self.following:
             self.unseen += growth.lines
@@ -138,8 +138,11 @@ class LogPane(ScrollView, can_focus=True):
                 self.scroll_to(
                     y=max(0, self.scroll_y - growth.dropped_rows), animate=False, immediate=True
                 )
-        elif not self._scroll_pending:
-            self._scroll_to_newest_soon()
+        elif laid_out or self._scroll_pending:
+            if not self._scroll_pending:
+                self._scroll_to_newest_soon()
+        else:  # the new end is known now: one redraw for the lines and the scroll
+            self.scroll_end(animate=False, immediate=True, x_axis=False)
 
     # -- following ----------------------------------------------------------------------------
 
@@ -232,13 +235,13 @@ class LogPane(ScrollView, can_focus=True):
         if wrap is not None and wrap.width != self._wrap_width():
             self.watch_wrap(True)
 
-    def _resize_virtual(self) -> None:
+    def _resize_virtual(self) -> bool:
+        """The size of what the pane shows; True if the screen is to be laid out first."""
         buffer = self.buffer
         if buffer.wrap is None:
             width = buffer.width + LOG_PREFIX_WIDTH + 12 if len(buffer) else 0
-            grow(self, Size(width, len(buffer)))
-        else:
-            grow(self, Size(buffer.wrap.width, buffer.wrap.height))
+            return grow(self, Size(width, len(buffer)))
+        return grow(self, Size(buffer.wrap.width, buffer.wrap.height))
 
     # -- the chosen line ----------------------------------------------------------------------
 
