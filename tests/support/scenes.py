@@ -83,7 +83,7 @@ class StagedApp(MprocApp):
         ]
 
     def arriving_entries(self) -> list[LogEntry]:
-        return super().take_entries()
+        return [LogEntry._make(record) for record in super().take_entries()]
 
 
 class StagedRun(StagedApp):

@@ -10,7 +10,10 @@ from hypothesis import strategies as st
 from mproc_tui.ui.line_store import Line, LineStore
 
 # Each batch: whole (records of one line each) or not (lines of longer records), and a size.
-batches = st.lists(st.tuples(st.booleans(), st.integers(0, 1500)), max_size=30)
+# Up to 200 batches, some tiny: enough for the store to drop over 64 batches and compact.
+batches = st.lists(
+    st.tuples(st.booleans(), st.one_of(st.integers(0, 3), st.integers(0, 1500))), max_size=200
+)
 
 
 @settings(max_examples=60, deadline=None)

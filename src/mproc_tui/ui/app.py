@@ -11,7 +11,7 @@ import asyncio
 import signal
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from functools import partial
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -27,7 +27,7 @@ from mproc_tui.core.exit_watchdog import exit_after
 from mproc_tui.core.garbage import freeze_what_start_up_made, tune_garbage_collector
 from mproc_tui.core.log_file import JsonLinesLog, fan_out
 from mproc_tui.core.mailbox import BatchMailbox
-from mproc_tui.core.records import LogEntry
+from mproc_tui.core.records import Record
 from mproc_tui.core.rows import CpuHistory, WorkerRow, newly_failed, take_snapshot
 from mproc_tui.core.sampler import Sampler, SweepPacer
 from mproc_tui.core.settings import load_settings, save_settings
@@ -197,7 +197,7 @@ class MprocApp(App[None]):
         if self.screen_stack:  # not while shutting down
             self.main_screen.log_view.add_entries(entries)
 
-    def take_entries(self) -> list[LogEntry]:
+    def take_entries(self) -> Sequence[Record]:
         """The records that arrived since the last call.
 
         With ``take_rows``, the one seam between real processes and the screen: the

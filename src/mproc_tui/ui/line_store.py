@@ -7,7 +7,8 @@ from collections.abc import Iterator, Sequence
 from itertools import islice
 from typing import Any
 
-Record = tuple[object, ...]
+from mproc_tui.core.records import Record
+
 Line = tuple[Record, int]  # a record and which of its display lines this is
 
 

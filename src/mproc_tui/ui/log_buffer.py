@@ -17,14 +17,14 @@ from typing import NamedTuple
 
 from rich.cells import cell_len
 
-from mproc_tui.core.records import LogEntry
+from mproc_tui.core.records import LogEntry, Record
 from mproc_tui.core.text import (
     LOG_PREFIX_WIDTH,
     display_line_count,
     format_log_lines,
     safe_text,
 )
-from mproc_tui.ui.line_store import Line, LineStore, Record
+from mproc_tui.ui.line_store import Line, LineStore
 
 # Records are kept as plain tuples (see LogBuffer): their fields by position.
 _WORKER_ID = LogEntry._fields.index("worker_id")
@@ -32,6 +32,8 @@ _LEVEL = LogEntry._fields.index("level")
 _message_of = operator.itemgetter(LogEntry._fields.index("message"))
 _traceback_of = operator.itemgetter(LogEntry._fields.index("traceback"))
 _process_name_of = operator.itemgetter(LogEntry._fields.index("process_name"))
+_LEVEL_NAME = LogEntry._fields.index("level_name")
+_LOGGER_NAME = LogEntry._fields.index("logger_name")
 _CAPTURED_STREAMS = ("stdout", "stderr")  # their lines add " [stdout]" to the name
 
 
@@ -68,27 +70,27 @@ def line_text(record: Record, part: int) -> str:
     return lines[part] if part < len(lines) else ""  # a malformed record has one line
 
 
-def first_line_cells(entry: LogEntry) -> int:
+def first_line_cells(record: Record) -> int:
     """Cells of a one-line record's line; the common case without formatting it.
 
     Printable ASCII is one cell a character and passes ``safe_text`` unchanged, so
     the width is a sum of lengths: wrapping stays cheap under a flood (formatting
     every record would cost 4-5 us each, a fifth of a second per 50,000).
     """
-    message, name = entry.message, entry.process_name
+    message, name = _message_of(record), _process_name_of(record)
     try:
         if (
             message.isascii()
             and message.isprintable()
             and name.isascii()
             and name.isprintable()
-            and entry.level_name.isascii()
-            and entry.logger_name not in _CAPTURED_STREAMS
+            and record[_LEVEL_NAME].isascii()
+            and record[_LOGGER_NAME] not in _CAPTURED_STREAMS
         ):
             return LOG_PREFIX_WIDTH + len(name) + 2 + len(message)
     except AttributeError:  # not text: format_log_lines makes it readable
         pass
-    return cell_len(format_log_lines(entry)[0])
+    return cell_len(format_log_lines(LogEntry._make(record))[0])
 
 
 class WrapLayout:
@@ -203,8 +205,12 @@ class LogBuffer:
 
     # -- changing -----------------------------------------------------------------------------
 
-    def add(self, entries: Iterable[LogEntry]) -> Growth:
-        """Append records; the oldest lines drop off, and the cursor moves up with its line."""
+    def add(self, entries: Iterable[Record]) -> Growth:
+        """Append records; the oldest lines drop off, and the cursor moves up with its line.
+
+        Records come as plain tuples (``Record``, as the mailbox gives them): the buffer
+        keeps them as they are, and a named tuple would stay tracked by the collector.
+        """
         batch = entries if isinstance(entries, list) else list(entries)
         shown_before = len(self._lines)
         first_row_before = self.first_row
@@ -220,24 +226,26 @@ class LogBuffer:
         self._appended += added
         return Growth(added, self.first_row - first_row_before)
 
-    def _add_one_liners(self, entries: list[LogEntry]) -> int | None:
+    def _add_one_liners(self, records: list[Record]) -> int | None:
         """A flood's common case, in C loops: no filter, no wrapping, one line a record.
         The lines added, or None if the batch is not that case."""
-        if self._lines is not self._all or self.wrap is not None or not entries:
+        if self._lines is not self._all or self.wrap is not None or not records:
             return None
-        messages = list(map(_message_of, entries))
+        messages = list(map(_message_of, records))
         try:
             one_line_each = "\n" not in "".join(messages)
-        except TypeError:  # a message that is not text: made readable line by line
+        except TypeError:  # (records are text from our handlers; else the long way, as ever)
             return None
-        if not one_line_each or any(map(_traceback_of, entries)):
+        if not one_line_each or any(map(_traceback_of, records)):
             return None
-        names = set(map(_process_name_of, entries))
-        self.width = max(self.width, max(map(len, messages)) + max(map(len, names)))
-        self._all.add_records(entries)
-        return len(entries)
+        names = list(map(len, map(_process_name_of, records)))
+        if max(map(len, messages)) + max(names) > self.width:  # else no line is wider
+            widest = max(map(operator.add, map(len, messages), names))
+            self.width = max(self.width, widest)
+        self._all.add_records(records)
+        return len(records)
 
-    def _add_each(self, entries: list[LogEntry]) -> int:
+    def _add_each(self, records: list[Record]) -> int:
         """Any batch, record by record: filtered, wrapped, tracebacks, multi-line messages."""
         keep, wrap = self.filter.keeps, self.wrap
         shown = self._lines if isinstance(self._lines, deque) else None  # the filter's view
@@ -245,25 +253,24 @@ class LogBuffer:
         width = self.width
         added = 0
         keep_everything = new_lines.append
-        for entry in entries:
-            message = entry.message
-            if not entry.traceback and "\n" not in message:
-                record = tuple(entry)
+        for record in records:
+            message = _message_of(record)
+            if not _traceback_of(record) and "\n" not in message:
                 item = (record, 0)
                 keep_everything(item)
                 if shown is not None:
                     if not keep(record):
                         continue
                     shown.append(item)
-                size = len(message) + len(entry.process_name)
+                size = len(message) + len(_process_name_of(record))
                 if size > width:
                     width = size
                 if wrap is not None:
-                    wrap.append(first_line_cells(entry))
+                    wrap.append(first_line_cells(record))
                 added += 1
                 continue
+            entry = LogEntry._make(record)
             count = display_line_count(entry)
-            record = tuple(entry)
             items = [(record, part) for part in range(count)]
             new_lines.extend(items)
             if shown is not None:

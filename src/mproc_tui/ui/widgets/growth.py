@@ -16,36 +16,16 @@ def grow(view: ScrollView, size: Size) -> bool:
     105 times, and the layouts and full redraws took 2.4 s of the event loop's CPU:
     the spawner thread waited for the GIL. When the same scrollbars stay, only the
     view's scrollbar lengths change, and it redraws itself. When one comes or goes,
-    the view's content area changes, and Textual's own path lays it out.
+    the view's content area changes, and the screen is laid out as Textual would.
     """
     if size == view.virtual_size:
         return False
-    shown = _scrollbars_shown(view)
-    if not view.container_size or _scrollbars(view, size) != shown:
+    if not view.container_size:  # not laid out yet: the first layout sizes it
         view.virtual_size = size
         return True
+    shown = view.show_horizontal_scrollbar, view.show_vertical_scrollbar
     view.set_reactive(Widget.virtual_size, size)
-    view._scroll_update(size)  # the scrollbars' lengths and the scroll offsets' bounds
-    # Textual's rule has a guard against scrollbars flickering that ours leaves out:
-    # should it decide otherwise, the content area changed after all.
-    layout = _scrollbars_shown(view) != shown
+    view._scroll_update(size)  # which scrollbars show, their lengths, the scroll bounds
+    layout = (view.show_horizontal_scrollbar, view.show_vertical_scrollbar) != shown
     view.refresh(layout=layout)
     return layout
-
-
-def _scrollbars_shown(view: ScrollView) -> tuple[bool, bool]:
-    return view.show_horizontal_scrollbar, view.show_vertical_scrollbar
-
-
-def _scrollbars(view: ScrollView, size: Size) -> tuple[bool, bool]:
-    """Which scrollbars ``view`` needs at virtual ``size``: Textual's rule, read-only."""
-    styles = view.styles
-    width, height = view.container_size
-    overflow_x, overflow_y = styles.overflow_x, styles.overflow_y
-    horizontal = overflow_x == "scroll" or (overflow_x == "auto" and size.width > width)
-    vertical = overflow_y == "scroll" or (overflow_y == "auto" and size.height > height)
-    if overflow_x == "auto" and vertical and not horizontal:
-        horizontal = size.width > width - styles.scrollbar_size_vertical
-    if overflow_y == "auto" and horizontal and not vertical:
-        vertical = size.height > height - styles.scrollbar_size_horizontal
-    return horizontal, vertical

@@ -51,8 +51,7 @@ class KeyFooter(Footer):
         _fit(widgets, self.app.size.width)
         yield from widgets
 
-    def on_mount(self) -> None:
-        super().on_mount()
+    def on_mount(self) -> None:  # (Textual runs Footer's own on_mount as well)
         self._tell_keys_shown()
 
     def bindings_changed(self, screen: Screen[Any]) -> None:

@@ -20,9 +20,9 @@ from textual.reactive import var
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from mproc_tui.core.records import LogEntry
+from mproc_tui.core.records import LogEntry, Record
 from mproc_tui.core.text import LOG_PREFIX_WIDTH, safe_text
-from mproc_tui.ui.log_buffer import LogBuffer, LogFilter
+from mproc_tui.ui.log_buffer import LogBuffer, LogFilter, line_text
 from mproc_tui.ui.widgets.growth import grow
 from mproc_tui.ui.widgets.log_row import RowPainter
 
@@ -126,7 +126,7 @@ class LogPane(ScrollView, can_focus=True):
 
     # -- lines in -----------------------------------------------------------------------------
 
-    def add_entries(self, entries: Iterable[LogEntry]) -> None:
+    def add_entries(self, entries: Iterable[Record]) -> None:
         growth = self.buffer.add(entries)
         if not growth.lines:
             return
@@ -231,6 +231,7 @@ class LogPane(ScrollView, can_focus=True):
         )
 
     def on_resize(self) -> None:
+        self._strips.maxsize = max(DRAWN_LINES_KEPT, 3 * self.size.height)  # (a tall terminal)
         wrap = self.buffer.wrap
         if wrap is not None and wrap.width != self._wrap_width():
             self.watch_wrap(True)
@@ -324,7 +325,8 @@ class LogPane(ScrollView, can_focus=True):
 
     def _draw_row(self, index: int, chunk: int, scroll_x: int, width: int) -> Strip:
         buffer = self.buffer
-        line, first_line = buffer.text(index), buffer.line(index)[1] == 0
+        record, part = buffer.line(index)
+        line, first_line = line_text(record, part), part == 0
         chosen = index == buffer.cursor
         if buffer.wrap is None:
             return self.painter.row(line, first_line, scroll_x, width, self.search, chosen)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import os
 import time
+from collections.abc import Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING, ClassVar
 
@@ -22,7 +23,7 @@ from textual.widget import Widget
 from textual.widgets import Input
 
 from mproc_tui.core.export import export_records
-from mproc_tui.core.records import LogEntry
+from mproc_tui.core.records import LogEntry, Record
 from mproc_tui.core.text import plural
 from mproc_tui.ui.feedback import inform, warn
 from mproc_tui.ui.log_buffer import LogFilter
@@ -113,7 +114,7 @@ class LogView(Vertical):
         """The search box is open."""
         return self.search_box.is_attached and self.search_box.display
 
-    def add_entries(self, entries: list[LogEntry]) -> None:
+    def add_entries(self, entries: Sequence[Record]) -> None:
         self.pane.add_entries(entries)
 
     # -- keys -----------------------------------------------------------------------------
