@@ -138,6 +138,10 @@ def _patch_multiprocessing(process_module: Any) -> None:
 
     def patched_bootstrap(self: Any, *args: Any, **kwargs: Any) -> int:
         message = {"t": "run", "pid": os.getpid(), "name": self.name, "daemon": bool(self.daemon)}
+        # Its parent's own "start" may come later (another process's stream): say who it is.
+        parent = getattr(self, "_parent_pid", None)
+        if isinstance(parent, int):
+            message["ppid"] = parent
         stream.send(message)
         stream.flush_on_sigterm()
         code = 1

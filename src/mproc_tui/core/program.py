@@ -238,8 +238,10 @@ class ProgramRun:
                 process.name = name
             if isinstance(event.get("daemon"), bool):
                 process.daemon = event["daemon"]
+            parent = event.get("ppid")
+            if event["t"] == "run" and process.parent_pid is None and isinstance(parent, int):
+                process.parent_pid = parent  # (the parent's own "start" may come later)
             if event["t"] == "start":
-                parent = event.get("ppid")
                 process.parent_pid = parent if isinstance(parent, int) else None
                 kind, method = event.get("kind"), event.get("method")
                 process.kind = kind if isinstance(kind, str) else process.kind
