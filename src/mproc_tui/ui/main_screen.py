@@ -8,25 +8,24 @@ key asks for a refresh of its own. Blocking calls run on thread workers.
 from __future__ import annotations
 
 import signal
-import time
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import work
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.reactive import var
-from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Header, Static
 
-from mproc_tui.core.exit_policy import ExitPolicy, ExitStage
+from mproc_tui.core.exit_policy import ExitPolicy
 from mproc_tui.core.rows import WorkerRow, started_by
 from mproc_tui.core.supervisor import Supervisor
 from mproc_tui.core.target_check import check_target
-from mproc_tui.core.text import plural, safe_text
+from mproc_tui.core.text import plural
 from mproc_tui.core.worker_plan import WorkerPlan
-from mproc_tui.core.workers import FIRST_ROW, Lifecycle, SupervisorError, WorkerSpec
+from mproc_tui.core.workers import SupervisorError, WorkerSpec
 from mproc_tui.ui.feedback import inform, reporting_errors, warn
+from mproc_tui.ui.join_keys import JoinKeys
 from mproc_tui.ui.keys import APP, APP_KEYS, PALETTE_KEY, SCREEN, WORKER_KEYS, KeyArea, lend
 from mproc_tui.ui.messages import RerunRequested
 from mproc_tui.ui.operation_progress import OperationProgress
@@ -35,15 +34,11 @@ from mproc_tui.ui.widgets.key_footer import KeyFooter
 from mproc_tui.ui.widgets.log_view import LogView
 from mproc_tui.ui.widgets.worker_table import WorkerTable
 from mproc_tui.ui.wording import (
-    ended_words,
-    join_progress,
-    join_summary,
     program_stop_progress,
     signal_sent,
     stop_progress,
     stop_summary,
     table_summary,
-    waiting_words,
 )
 
 if TYPE_CHECKING:
@@ -52,7 +47,7 @@ if TYPE_CHECKING:
     from mproc_tui.ui.screens.signal_screen import SignalChoice
 
 
-class MainScreen(Screen[None]):
+class MainScreen(JoinKeys):
     """Workers above, their logs below; every key of the app works from anywhere on it."""
 
     BINDING_GROUP_TITLE = "Workers"
@@ -100,15 +95,10 @@ class MainScreen(Screen[None]):
         program: ProgramRun | None = None,
         exit_policy: ExitPolicy | None = None,
     ) -> None:
-        super().__init__()
-        self.supervisor = supervisor
-        self.exit_policy = exit_policy  # while the app quits, nothing new starts
-        self.options = options
-        self.program = program  # mproc-tui run: the watched program, whose rows share the table
+        super().__init__(supervisor, options, program, exit_policy)
         self._joins_watched: set[int] = set()
-        # Made here and held, never queried: the app hands records and rows to them
-        # from its first moment, before this screen is mounted, and while dialogs show.
-        self.worker_table = WorkerTable(id="workers")
+        # Made here and held, never queried: the app hands records to it from its first
+        # moment, before this screen is mounted, and while dialogs show.
         self.worker_table.border_title = "Workers"
         self.empty_hint = Static(
             "No workers yet. Press n to spawn a worker, d for a daemon worker, ? for every key.",
@@ -150,35 +140,7 @@ class MainScreen(Screen[None]):
     def _selection_changed(self, selection: tuple[int, str] | None) -> None:
         self.selected_worker = selection
 
-    def _selected(self) -> int | None:
-        worker_id = self.worker_table.selected_worker_id
-        if worker_id is None:
-            warn(self, "No worker selected.")
-        return worker_id
-
-    def _owner(self, worker_id: int) -> Supervisor | ProgramRun:
-        """Who steers the row's process: mproc-tui's supervisor, or the watched program."""
-        if self.program is not None and worker_id >= FIRST_ROW:
-            return self.program
-        return self.supervisor
-
-    def _program_process(self, worker_id: int, why: str) -> bool:
-        """True (and says ``why`` not) if the row is one of the watched program's processes."""
-        if self._owner(worker_id) is self.supervisor:
-            return False
-        row = self.worker_table.row_of(worker_id)
-        warn(self, f"{row.name if row else 'That process'} {why}")
-        return True
-
     # -- spawning -------------------------------------------------------------------------
-
-    def _quitting(self) -> bool:
-        """True (and says so) while the app quits: a worker started now would be
-        stopped at the end without anyone being asked about it."""
-        if self.exit_policy is None or self.exit_policy.stage is ExitStage.RUNNING:
-            return False
-        warn(self, "mproc-tui is quitting: nothing new starts now (Esc in its dialog cancels).")
-        return True
 
     def action_spawn(self) -> None:
         if not self._quitting():
@@ -327,71 +289,6 @@ class MainScreen(Screen[None]):
             warn(self, f"{name} is still running: T stops it, then R runs it again.")
         else:
             self.post_message(RerunRequested())
-
-    # -- joining and clearing -------------------------------------------------------------
-
-    def action_join(self) -> None:
-        worker_id = self._selected()
-        if worker_id is None:
-            return
-        if self.program is not None and self._owner(worker_id) is self.program:
-            self.wait_for_program_process(self.program, worker_id)
-        else:
-            self._join([worker_id])
-
-    @work(thread=True, group="join")
-    def wait_for_program_process(self, program: ProgramRun, row_id: int) -> None:
-        """j on a program's process: mproc-tui is not its parent, so it cannot join it;
-        it waits for the end as join() would, and says how it ended."""
-        status = program.process(row_id)
-        if status is None or not status.alive:
-            warn(self, f"{status.name if status else 'That process'} has already ended.")
-            return
-        inform(self, waiting_words(status.name))
-        with OperationProgress(self.app) as progress:
-            progress.show(f"waiting for {safe_text(status.name)} to end")
-            while status is not None and status.alive and self.app.is_running:
-                time.sleep(0.1)
-                status = program.process(row_id)
-            if status is not None and not status.alive:
-                progress.summary = f"{safe_text(status.name)} {ended_words(status.exit_code)}"
-
-    def action_join_all(self) -> None:
-        worker_ids = [
-            status.worker_id
-            for status in self.supervisor.poll()
-            if status.lifecycle is not Lifecycle.JOINED
-        ]
-        if worker_ids:
-            self._join(worker_ids)
-        else:
-            warn(self, "No workers to join.")
-
-    def _join(self, worker_ids: list[int]) -> None:
-        """Request the joins; the supervisor's reaper completes them off the event loop."""
-        accepted = []
-        for worker_id in worker_ids:
-            with reporting_errors(self):
-                self.supervisor.begin_join(worker_id)
-                if worker_id not in self._joins_watched:  # j twice: one count in the header
-                    accepted.append(worker_id)
-        if accepted:
-            self._joins_watched.update(accepted)
-            self.watch_joins(accepted)
-
-    @work(thread=True, group="join")
-    def watch_joins(self, worker_ids: list[int]) -> None:
-        """A join can take as long as the worker likes: count them in the header."""
-        total = len(worker_ids)
-        try:
-            with OperationProgress(self.app) as progress:
-                if self.supervisor.join_many(
-                    worker_ids,
-                    on_progress=lambda ended: progress.show(join_progress(ended, total)),
-                ):
-                    progress.summary = join_summary(total)
-        finally:
-            self._joins_watched.difference_update(worker_ids)  # a set: safe from a thread
 
     def action_clear_finished(self) -> None:
         removed = self.supervisor.clear_finished()
