@@ -29,6 +29,7 @@ from mproc_tui.ui.screens.help_screen import HelpScreen
 from mproc_tui.ui.screens.quit_screen import QuitScreen
 from mproc_tui.ui.screens.signal_screen import SignalScreen
 from mproc_tui.ui.screens.spawn_screen import SpawnScreen
+from mproc_tui.ui.screens.stack_screen import StackScreen
 from mproc_tui.ui.textual_internals import FooterKey, HeaderIcon
 from tests.app.helpers import SIZE, make_app, table_rows, wait_for, wait_rows
 from tests.support.scenes import ENTRIES, entry
@@ -120,6 +121,11 @@ def states(*expected: str) -> Check:
     return lambda app: [row["state"] for row in table_rows(app)] == list(expected)
 
 
+def stacks_shown(app: MprocApp) -> bool:
+    screen = app.screen
+    return isinstance(screen, StackScreen) and bool(screen.report and screen.report.threads)
+
+
 def on_screen(screen_type: type) -> Check:
     return lambda app: isinstance(app.screen, screen_type)
 
@@ -160,6 +166,7 @@ PROBES: dict[str, Probe] = {
         one_worker, lambda app: sorted(r["exit"] for r in table_rows(app)) == ["", "-15 SIGTERM"]
     ),
     "clear_finished": Probe(a_finished_worker, lambda app: table_rows(app) == []),
+    "stacks": Probe(one_worker, stacks_shown),
     "rerun": Probe(a_watched_program_ended, ran_again, {"program": WATCHED}),
     "toggle_tree": Probe(nothing, lambda app: app.main_screen.worker_table.tree_view),
     "move_sort(-1)": Probe(nothing, lambda app: app.main_screen.worker_table.sort_column == "kind"),

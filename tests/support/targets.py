@@ -125,3 +125,39 @@ def say(*messages: str) -> None:
     for message in messages:
         logging.info(message)
     time.sleep(30)
+
+
+def helper_sleeps() -> None:
+    time.sleep(3600)
+
+
+def stuck_on_a_lock() -> None:
+    """Blocked for good in ``threading.Lock().acquire()``, a helper thread asleep beside it."""
+    import threading
+
+    threading.Thread(target=helper_sleeps, name="helper", daemon=True).start()
+    lock = threading.Lock()
+    lock.acquire()
+    logging.info("stuck")
+    lock.acquire()
+
+
+def deep_recursion(depth: int = 150) -> None:
+    """Deeper than faulthandler shows (100 frames), then asleep."""
+    if depth:
+        deep_recursion(depth - 1)
+        return
+    logging.info("deep")
+    time.sleep(3600)
+
+
+def stuck_child() -> None:
+    """Starts a multiprocessing child stuck on a lock (the tree view's row), and a subprocess."""
+    import multiprocessing
+    import subprocess
+
+    child = multiprocessing.Process(target=stuck_on_a_lock, name="stuck child")
+    child.start()
+    helper = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(3600)"])
+    logging.info("children %d %d", child.pid, helper.pid)
+    child.join()

@@ -24,6 +24,7 @@ from mproc_tui.core.child_logs import relay_children, wait_for_children
 from mproc_tui.core.death_signal import die_with_parent
 from mproc_tui.core.entry_handler import EntryQueueHandler
 from mproc_tui.core.limits import restore_descriptor_limit
+from mproc_tui.core.stacks import register_stack_dumps
 from mproc_tui.core.target_reference import load_target
 
 CHILDREN_DRAIN = 5.0  # seconds for the last records of children that ended
@@ -42,6 +43,7 @@ class WorkerLaunch:
     level: int = logging.DEBUG
     app_pid: int = 0
     inherited_fds: tuple[int, ...] = ()  # the app's own pipes, inherited under fork
+    stack_dir: str = ""  # where it writes its stacks when asked (``core/stacks.py``)
 
 
 def run_worker(launch: WorkerLaunch) -> None:
@@ -57,6 +59,8 @@ def run_worker(launch: WorkerLaunch) -> None:
     # (see forkserver_guard), so the chain reaches the app however it ends.
     die_with_parent(launch.app_pid)
     _detach_stdin()
+    if launch.stack_dir:
+        register_stack_dumps(launch.stack_dir)
     handler = EntryQueueHandler(launch.log_queue, launch.worker_id)
     root = logging.getLogger()
     for existing in list(root.handlers):  # inherited from the app under ``fork``

@@ -24,6 +24,7 @@ from typing import Any
 
 from mproc_tui.core.channel import PROCESS_NAME_NOTE, LogChannel
 from mproc_tui.core.entry_handler import DirectQueueHandler
+from mproc_tui.core.stacks import register_stack_dumps
 
 _relay: ChildRelay | None = None  # this process's, set by ``relay_children``
 _original_start = multiprocessing.process.BaseProcess.start
@@ -58,6 +59,7 @@ def _start(process: multiprocessing.process.BaseProcess) -> None:
 
 def _run_child(log_queue: Any, worker_id: int, level: int | None) -> None:
     """A child's ``run``: log to its own stream, then do what its ``run`` does."""
+    register_stack_dumps()  # (a file of its own: under fork it inherited the worker's)
     root = logging.getLogger()
     for handler in list(root.handlers):  # the worker's, under fork
         root.removeHandler(handler)

@@ -18,6 +18,7 @@ from multiprocessing import forkserver, resource_tracker
 from mproc_tui.core.death_signal import APP_PID_VARIABLE
 from mproc_tui.core.guardian import Guardian
 from mproc_tui.core.limits import raise_descriptor_limit
+from mproc_tui.core.stacks import StackDirectory
 
 FORKSERVER_PRELOAD = [
     "__main__",  # (as multiprocessing's default does) or every worker imports it anew
@@ -37,6 +38,7 @@ class Helpers:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._guardian: Guardian | None = None
+        self.stacks: StackDirectory | None = None  # where workers write their stacks
 
     def start(self) -> Guardian:
         """The guardian, once every helper runs."""
@@ -51,12 +53,15 @@ class Helpers:
                     forkserver.ensure_running()
                 # After the helpers, so the fork server does not hold the guardian's pipe.
                 self._guardian = Guardian()
+                self.stacks = StackDirectory()
             return self._guardian
 
     def close(self) -> None:
         with self._lock:
             if self._guardian is not None:
                 self._guardian.close()
+            if self.stacks is not None:
+                self.stacks.close()
 
 
 @contextlib.contextmanager

@@ -70,7 +70,7 @@ class Supervisor:
         self.start_method = start_method
         self.level = level
         self._on_change = on_change
-        self._helpers = Helpers()  # started by start_helpers(), or by the first spawn
+        self.helpers = Helpers()  # started by start_helpers(), or by the first spawn
         self._listener = LogListener(on_logs)
         self._listener.start()
         self._lock = threading.RLock()
@@ -103,7 +103,7 @@ class Supervisor:
             self._next_id += 1
         context = multiprocessing.get_context(spec.start_method or self.start_method)
         method = context.get_start_method()
-        guardian = self._helpers.start()
+        guardian = self.helpers.start()
         if (refusal := self._headroom.refusal()) is not None:
             raise SupervisorError(f"cannot start another worker: {refusal}")
         try:
@@ -120,6 +120,7 @@ class Supervisor:
             level=self.level,
             app_pid=os.getpid(),
             inherited_fds=guardian.descriptors if method == "fork" else (),
+            stack_dir=self.helpers.stacks.path if self.helpers.stacks else "",
         )
         process = new_worker_process(context, launch, spec.name, spec.daemon)
         started_at = time.time()  # before start(): under load, seconds before it returns
@@ -146,13 +147,13 @@ class Supervisor:
 
     def start_helpers(self) -> None:
         """Start the helper processes now (the app: once its first frame is drawn)."""
-        self._helpers.start()
+        self.helpers.start()
 
     def guard_group(self, pid: int) -> None:
         """Kill the group ``pid`` leads on the way out, as a worker's (a watched program's)."""
         with self._lock:
             self._process_groups.append((pid, create_time_of(pid)))
-        self._helpers.start().watch(pid)
+        self.helpers.start().watch(pid)
 
     def _reap(self, worker_id: int) -> None:
         """On the reaper thread: the worker's sentinel is ready, so it has ended."""
@@ -386,7 +387,7 @@ class Supervisor:
         deadline = time.monotonic() + 1.0
         for worker_id in worker_ids:
             self._listener.wait_ended(worker_id, timeout=max(0.0, deadline - time.monotonic()))
-        self._helpers.close()
+        self.helpers.close()
         self._listener.stop()
         self._reaper.stop()
         self._shut_down.set()  # a worker the reaper never saw end must not hold a join

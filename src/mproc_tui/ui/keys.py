@@ -48,6 +48,13 @@ WORKER_KEYS = [
     Binding("r", "restart", "Restart", tooltip="Restart the selected worker: stop it, start anew"),
     Binding("c", "clear_finished", "Clear", tooltip="Clear finished workers from the table"),
     Binding(
+        "p",
+        "stacks",
+        "Stacks",
+        show=False,
+        tooltip="Where the selected worker is: each thread's Python stack",
+    ),
+    Binding(
         "R",
         "rerun",
         "Rerun",

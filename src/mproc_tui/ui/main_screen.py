@@ -25,6 +25,7 @@ from mproc_tui.core.text import plural
 from mproc_tui.core.worker_plan import WorkerPlan
 from mproc_tui.core.workers import SupervisorError, WorkerSpec
 from mproc_tui.ui.feedback import inform, reporting_errors, warn
+from mproc_tui.ui.inspect_keys import InspectKeys
 from mproc_tui.ui.join_keys import JoinKeys
 from mproc_tui.ui.keys import APP, APP_KEYS, PALETTE_KEY, SCREEN, WORKER_KEYS, KeyArea, lend
 from mproc_tui.ui.messages import RerunRequested
@@ -47,7 +48,7 @@ if TYPE_CHECKING:
     from mproc_tui.ui.screens.signal_screen import SignalChoice
 
 
-class MainScreen(JoinKeys):
+class MainScreen(JoinKeys, InspectKeys):
     """Workers above, their logs below; every key of the app works from anywhere on it."""
 
     BINDING_GROUP_TITLE = "Workers"

@@ -1,0 +1,134 @@
+"""Where a process is: the Python stack of each of its threads, even while it is stuck in C.
+
+Each worker, and each process it starts through ``multiprocessing``, registers
+``faulthandler`` on ``STACK_SIGNAL`` as it starts, writing to a file of its own in a
+0700 directory the app made. To read a stack the app empties that file, sends the
+signal and reads what faulthandler wrote. faulthandler writes from the signal
+handler itself, in C: a worker blocked on a lock, in ``sleep`` or in a long ``sum``
+answers too, where a Python handler would wait for the C call to return. The signal
+is a real-time one, so SIGUSR1 and SIGUSR2 stay the user's (``s``).
+"""
+
+from __future__ import annotations
+
+import faulthandler
+import os
+import shutil
+import signal
+import tempfile
+import time
+from collections.abc import Mapping
+from typing import IO
+
+import psutil
+
+from mproc_tui.core.stack_text import StackReport, read_dump
+
+_PACKAGE = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep  # mproc_tui/
+STACKS_VARIABLE = "MPROC_TUI_STACKS"  # the directory, inherited by a worker's children
+STACK_SIGNAL = signal.SIGRTMIN + 4
+ANSWER_TIMEOUT = 2.0  # seconds a process has to write its stacks
+_kept: list[IO[str]] = []  # the open file faulthandler writes to, for the process's life
+
+
+def stack_file(directory: str, pid: int) -> str:
+    return os.path.join(directory, f"{pid}.stack")
+
+
+def register_stack_dumps(directory: str | None = None) -> bool:
+    """In a worker or a process it started: dump every thread's stack on ``STACK_SIGNAL``.
+
+    The file gets its final name only once the handler is in place, so the app never
+    signals a process that would die of the signal (its default action ends it).
+    """
+    directory = directory or os.environ.get(STACKS_VARIABLE)
+    if not directory:
+        return False
+    os.environ[STACKS_VARIABLE] = directory  # the processes it starts register too
+    path = stack_file(directory, os.getpid())
+    temporary = f"{path}.new"
+    try:
+        stream = open(temporary, "a", encoding="utf-8")  # noqa: SIM115 (kept open: see above)
+        faulthandler.register(STACK_SIGNAL, file=stream, all_threads=True, chain=False)
+        os.replace(temporary, path)
+    except (OSError, ValueError, RuntimeError):
+        return False
+    _kept[:] = [stream]  # a forked child's own file replaces its parent's
+    return True
+
+
+class StackDirectory:
+    """The app's side: the 0700 directory the dumps go to, made once, removed at the end."""
+
+    def __init__(self) -> None:
+        self.path = tempfile.mkdtemp(prefix="mproc-tui-stacks-")
+
+    def can_dump(self, pid: int) -> bool:
+        """The process registered its handler: signalling it is safe."""
+        return os.path.exists(stack_file(self.path, pid))
+
+    def dump(self, pid: int, timeout: float = ANSWER_TIMEOUT) -> str | None:
+        """Ask ``pid`` for its stacks; faulthandler's text, or None if none came in time."""
+        path = stack_file(self.path, pid)
+        with open(path, "w", encoding="utf-8"):
+            pass  # empty: the process appends (O_APPEND), so its dump starts at the top
+        os.kill(pid, STACK_SIGNAL)
+        deadline = time.monotonic() + timeout
+        size, steady_since = 0, time.monotonic()
+        while time.monotonic() < deadline:
+            time.sleep(0.01)
+            now_size = os.path.getsize(path)
+            if now_size != size:
+                size, steady_since = now_size, time.monotonic()
+            elif size and time.monotonic() - steady_since >= 0.05:
+                break  # written and no longer growing: faulthandler is done
+        if not size:
+            return None
+        with open(path, encoding="utf-8", errors="replace") as stream:
+            return stream.read()
+
+    def close(self) -> None:
+        shutil.rmtree(self.path, ignore_errors=True)
+
+
+def read_stacks(
+    directory: StackDirectory,
+    name: str,
+    pid: int,
+    create_time: float | None = None,
+    thread_names: Mapping[int, str] | None = None,
+) -> StackReport:
+    """Ask a process for its stacks; a truthful ``problem`` when it cannot answer."""
+    problem = _why_no_stack(directory, name, pid, create_time)
+    if problem:
+        return StackReport(name, pid, problem=problem)
+    try:
+        text = directory.dump(pid)
+    except OSError as error:  # it ended between the look and the signal
+        return StackReport(name, pid, problem=f"{name} could not be asked: {error.strerror}")
+    if text is None:
+        return StackReport(name, pid, problem=f"{name} did not answer within {ANSWER_TIMEOUT:g} s.")
+    threads, more_threads = read_dump(text, thread_names)
+    return StackReport(name, pid, tuple(threads), more_threads)
+
+
+def _why_no_stack(directory: StackDirectory, name: str, pid: int, create_time: float | None) -> str:
+    try:
+        process = psutil.Process(pid)
+        if create_time is not None and abs(process.create_time() - create_time) > 1.0:
+            raise psutil.NoSuchProcess(pid)  # the number was reused: ours has gone
+        status = process.status()
+    except psutil.NoSuchProcess:
+        return f"{name} has exited: it has no stack to show."
+    except psutil.AccessDenied:
+        return f"{name} (PID {pid}) is not ours to ask."
+    if status == psutil.STATUS_ZOMBIE:
+        return f"{name} has exited (a zombie until its parent reaps it): no stack to show."
+    if status in (psutil.STATUS_STOPPED, psutil.STATUS_TRACING_STOP):
+        return f"{name} is stopped (SIGSTOP): it can show its stack once it continues (s, CONT)."
+    if not directory.can_dump(pid):
+        return (
+            f"{name} cannot show its stack: mproc-tui shows the stacks of the Python"
+            " processes it starts (workers and what they start through multiprocessing)."
+        )
+    return ""
