@@ -46,6 +46,12 @@ BAD_ARGUMENTS = [
     (["--demo", "--target", "sleeper"], "choose one of --demo / --target"),
     (["--config", "/no/such/workers.toml"], "cannot read"),
     (["--no-tui", "--demo", "--log-file", "/no/such/dir/log.jsonl"], "cannot open --log-file"),
+    (["--restart", "sometimes"], "restart must be one of no, on-failure, always"),
+    (["--max-restarts", "-1"], "max_restarts must be 0 or more"),
+    (["--backoff", "soon"], "--backoff must be a number of seconds"),
+    (["--backoff-max", "-2"], "--backoff-max must be between 0 and 86400"),
+    (["--max-rss", "lots"], "max_rss must be a size such as 500MB"),
+    (["--max-rss", "100"], "max_rss must be at least 1MiB"),
 ]
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from mproc_tui.core.restart_policy import Restart
 from mproc_tui.core.worker_plan import load_config
 
 README = Path(__file__).resolve().parents[1] / "README.md"
@@ -12,7 +13,7 @@ README = Path(__file__).resolve().parents[1] / "README.md"
 
 def test_the_readme_config_example_loads(tmp_path: Path) -> None:
     blocks = re.findall(r"```toml\n(.*?)```", README.read_text(), flags=re.DOTALL)
-    assert len(blocks) == 1
+    assert len(blocks) == 2
     example = tmp_path / "examples.toml"
     example.write_text(blocks[0])
     plan = load_config(example)
@@ -22,6 +23,21 @@ def test_the_readme_config_example_loads(tmp_path: Path) -> None:
         ("renamed worker", False, 1),
         (None, False, 3),
     ]
+
+
+def test_the_readme_restart_example_loads(tmp_path: Path) -> None:
+    blocks = re.findall(r"```toml\n(.*?)```", README.read_text(), flags=re.DOTALL)
+    example = tmp_path / "workers.toml"
+    example.write_text(blocks[1])
+    (worker,) = load_config(example).workers
+    policy = worker.spec.restart
+    assert (policy.restart, policy.max_restarts, policy.backoff, policy.backoff_max) == (
+        Restart.ON_FAILURE,
+        5,
+        0.5,
+        30.0,
+    )
+    assert worker.spec.max_rss == 500_000_000
 
 
 def test_the_readme_test_command_is_what_ci_runs() -> None:

@@ -7,16 +7,19 @@ import logging
 import math
 import sys
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from typing import TYPE_CHECKING, NoReturn, TypeVar
 
 from mproc_tui import __version__
+from mproc_tui.cli_keep import add_keep_options, keep_from
 from mproc_tui.core.log_file import JsonLinesLog
+from mproc_tui.core.plan_error import PlanError
 from mproc_tui.core.supervisor import START_METHODS
 from mproc_tui.core.target_check import check_target
 from mproc_tui.core.target_reference import TargetError
 from mproc_tui.core.text import safe_text
 from mproc_tui.core.worker_plan import (
-    PlanError,
+    LEVEL_NAMES,
     WorkerPlan,
     check_picklable,
     lesson_plans,
@@ -27,11 +30,11 @@ from mproc_tui.core.worker_plan import (
     parse_kwargs,
     with_sleep,
 )
+from mproc_tui.core.worker_plan import parse_level as level_of
 
 if TYPE_CHECKING:
     from mproc_tui.ui.app import MprocApp
 
-LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 Number = TypeVar("Number", int, float)
 
 
@@ -104,10 +107,9 @@ class Once(argparse.Action):
 
 
 def parse_level(text: str) -> int:
-    name = text.upper()
-    if name not in LEVELS:
-        raise argparse.ArgumentTypeError(f"{text!r} is not one of {', '.join(LEVELS)}")
-    return int(getattr(logging, name))
+    if text.upper() not in LEVEL_NAMES:
+        raise argparse.ArgumentTypeError(f"{text!r} is not one of {', '.join(LEVEL_NAMES)}")
+    return level_of(text)
 
 
 def build_parser() -> OneLineParser:
@@ -149,6 +151,7 @@ def build_parser() -> OneLineParser:
     workers.add_argument(
         "--count", action=Once, default="1", metavar="N", help="how many (default: 1)"
     )
+    add_keep_options(parser)
     parser.add_argument(
         "--log-file", metavar="PATH", help="append every record received as a JSON line"
     )
@@ -253,6 +256,7 @@ def main(argv: Sequence[str] | None = None, app_class: type[MprocApp] | None = N
         max_log_lines=arguments.max_log_lines,
         grace=arguments.grace,
         workers=plans,
+        keep=keep_from(arguments),
     )
     try:
         return run_app((app_class or MprocApp)(options, log_file=log_file))
@@ -295,10 +299,14 @@ def _plan_from(arguments: argparse.Namespace) -> tuple[tuple[WorkerPlan, ...], s
         raise PlanError(f"{stray[0]} describes a --target worker; give --target SPEC too")
     plans: tuple[WorkerPlan, ...] = ()
     config_method = None
+    keep = keep_from(arguments)
     if arguments.demo:
-        plans = lesson_plans(arguments.sleep)
+        plans = tuple(
+            replace(plan, spec=replace(plan.spec, restart=keep.restart, max_rss=keep.max_rss))
+            for plan in lesson_plans(arguments.sleep)
+        )
     elif arguments.config:
-        launch = load_config(arguments.config)
+        launch = load_config(arguments.config, keep)
         plans, config_method = launch.workers, launch.start_method
     elif arguments.target:
         plan = make_plan(
@@ -308,6 +316,7 @@ def _plan_from(arguments: argparse.Namespace) -> tuple[tuple[WorkerPlan, ...], s
             arguments.name,
             arguments.daemon,
             parse_count(arguments.count),
+            keep=keep,
         )
         plans = (plan,)
     plans = with_sleep(plans, arguments.sleep)

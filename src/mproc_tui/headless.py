@@ -22,7 +22,7 @@ from mproc_tui.core.log_file import fan_out
 from mproc_tui.core.program import ProgramCommand, ProgramRun
 from mproc_tui.core.records import LogEntry
 from mproc_tui.core.supervisor import Supervisor
-from mproc_tui.core.text import format_log_lines, signal_name
+from mproc_tui.core.text import format_log_lines, safe_text, signal_name
 from mproc_tui.core.worker_plan import WorkerPlan
 from mproc_tui.core.workers import SupervisorError, WorkerStatus
 
@@ -68,13 +68,31 @@ def run_headless(
     joins both of its processes (``--demo``).
     """
     sinks = [print_records] if extra_sink is None else [extra_sink, print_records]
-    supervisor = Supervisor(fan_out(*sinks), start_method=start_method, level=level)
+    supervisor = Supervisor(
+        fan_out(*sinks),
+        start_method=start_method,
+        level=level,
+        on_restart=lambda note: _say(note.describe(_ended_by(note.exit_code))),
+        on_memory=lambda note: _say(note.describe()),
+        grace=grace,
+    )
     with interruptions() as interrupted:
         return _run_workers(supervisor, plans, grace, join_daemons, interrupted)
 
 
+def _say(line: str) -> None:
+    """A line of mproc-tui's own, beside the records: on stderr, as its errors are."""
+    sys.stderr.write(f"mproc-tui: {safe_text(line)}\n")  # one write: threads say lines too
+    sys.stderr.flush()
+
+
 def _ended(status: WorkerStatus) -> str:
-    code = status.exit_code or 0
+    return _ended_by(status.exit_code or 0)
+
+
+def _ended_by(code: int) -> str:
+    if code == 0:
+        return "exited with code 0"
     if code < 0:
         return f"was killed by {signal_name(-code)} (exit code {code})"
     return f"failed with exit code {code}"
@@ -101,21 +119,15 @@ def _run_workers(
             if not worker_ids:
                 raise
             # The ones that started run on, as in the app; the rest are said so.
-            print(
-                f"mproc-tui: started {len(worker_ids)} of {wanted} workers: {error}",
-                file=sys.stderr,
-            )
+            _say(f"started {len(worker_ids)} of {wanted} workers: {error}")
             refused = True
         statuses = {status.worker_id: status for status in supervisor.poll()}
         waited = [
             worker_id for worker_id in worker_ids if join_daemons or not statuses[worker_id].daemon
         ]
         if not waited and not interrupted.is_set():
-            print(
-                "mproc-tui: only daemon workers: like Python at exit, they are terminated now",
-                file=sys.stderr,
-            )
-        supervisor.join_many(waited, until=interrupted.is_set)
+            _say("only daemon workers: like Python at exit, they are terminated now")
+        supervisor.join_many(waited, until=interrupted.is_set, as_join=False)
         ExitPolicy(supervisor, grace).run(wait=not interrupted.is_set())
         failed = [
             status
@@ -125,10 +137,10 @@ def _run_workers(
         if interrupted.is_set():
             return 130
         for status in failed:  # the exit status alone does not say which, nor how
-            print(f"mproc-tui: {status.name} (pid {status.pid}) {_ended(status)}", file=sys.stderr)
+            _say(f"{status.name} (pid {status.pid}) {_ended(status)}")
         return 1 if failed or refused else 0
     except SupervisorError as error:
-        print(f"mproc-tui: error: {error}", file=sys.stderr)
+        _say(f"error: {error}")
         return 2 if not worker_ids else 1  # nothing ran: as a bad argument would
     finally:
         supervisor.shutdown(grace)

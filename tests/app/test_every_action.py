@@ -26,6 +26,7 @@ from mproc_tui.ui.keys import KeyArea, lent_action
 from mproc_tui.ui.main_screen import MainScreen
 from mproc_tui.ui.screens.export_screen import ExportScreen
 from mproc_tui.ui.screens.help_screen import HelpScreen
+from mproc_tui.ui.screens.level_screen import LevelScreen
 from mproc_tui.ui.screens.quit_screen import QuitScreen
 from mproc_tui.ui.screens.signal_screen import SignalScreen
 from mproc_tui.ui.screens.spawn_screen import SpawnScreen
@@ -167,6 +168,7 @@ PROBES: dict[str, Probe] = {
     ),
     "clear_finished": Probe(a_finished_worker, lambda app: table_rows(app) == []),
     "stacks": Probe(one_worker, stacks_shown),
+    "level": Probe(one_worker, on_screen(LevelScreen)),
     "rerun": Probe(a_watched_program_ended, ran_again, {"program": WATCHED}),
     "toggle_tree": Probe(nothing, lambda app: app.main_screen.worker_table.tree_view),
     "move_sort(-1)": Probe(nothing, lambda app: app.main_screen.worker_table.sort_column == "kind"),

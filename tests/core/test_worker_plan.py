@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 from pathlib import Path
 
 import pytest
 
+from mproc_tui.core.plan_error import PlanError
+from mproc_tui.core.restart_policy import Restart, RestartPolicy
 from mproc_tui.core.target_check import check_target
 from mproc_tui.core.target_reference import TargetError, resolve_reference
 from mproc_tui.core.worker_plan import (
-    PlanError,
     check_picklable,
     check_start_method,
     load_config,
@@ -122,6 +124,11 @@ name = "renamed worker"
 target = "flood"
 kwargs = { records_per_second = 10 }
 count = 3
+level = "warning"
+restart = "always"
+max_restarts = 2
+backoff = 0.5
+max_rss = "1GiB"
 """,
         )
     )
@@ -131,6 +138,10 @@ count = 3
     assert second.spec.name == "renamed worker"
     assert second.spec.target == "mproc_tui.catalog:worker2"
     assert third.count == 3 and third.spec.kwargs == {"records_per_second": 10}
+    assert first.spec.level is None and third.spec.level == logging.WARNING
+    assert first.spec.restart == RestartPolicy() and first.spec.max_rss is None
+    assert third.spec.restart == RestartPolicy(Restart.ALWAYS, 2, 0.5, 60.0)
+    assert third.spec.max_rss == 1 << 30
 
 
 @pytest.mark.parametrize(
@@ -143,6 +154,13 @@ count = 3
         ('[[worker]]\ntarget = "sleeper"\ncount = 0\n', "count must be at least 1"),
         ('[[worker]]\ntarget = "sleeper"\ncount = "2"\n', "'count' must be a whole number"),
         ("[[worker]]\nargs = [2]\n", "'target' is required"),
+        ('[[worker]]\ntarget = "sleeper"\nlevel = "LOUD"\n', "level must be one of DEBUG"),
+        ('[[worker]]\ntarget = "sleeper"\nlevel = 10\n', "'level' must be a string"),
+        (
+            '[[worker]]\ntarget = "sleeper"\nrestart = "sometimes"\n',
+            "line 3: [[worker]] #1: restart",
+        ),
+        ('[[worker]]\ntarget = "sleeper"\nmax_rss = "lots"\n', "max_rss must be a size"),
         ('start_method = "thread"\n[[worker]]\ntarget = "sleeper"\n', "unknown start method"),
         ("workers = 1\n", "unknown key 'workers'"),
         ('start_method = "spawn"\n', "at least one [[worker]]"),

@@ -20,7 +20,7 @@ def test_workers_beyond_the_descriptor_limit_are_refused_and_the_rest_run_on() -
     app = PtyApp([sys.executable, "-c", LIMITED, *app_command(*TICKING, "--grace", "1")])
     try:
         app.wait_output("descriptors", timeout=60)  # "Started 40 of 100 workers: ... file
-        app.wait_output("of 100 workers")  #          descriptors (about 3 a worker; ...)"
+        app.wait_output("of 100 workers")  #          descriptors (about 4 a worker; ...)"
         workers = app.workers()
         assert 3 <= len(workers) < 100
         app.press("?")  # the app still answers

@@ -30,12 +30,14 @@ from mproc_tui.core.program import ProgramCommand
 from mproc_tui.core.records import LogEntry
 from mproc_tui.core.rows import WorkerRow
 from mproc_tui.core.sampler import ChildSample
+from mproc_tui.core.stack_text import Frame, StackReport
 from mproc_tui.core.supervisor import WorkerSpec
 from mproc_tui.ui.app import MprocApp
 from mproc_tui.ui.messages import WorkersSampled
 from mproc_tui.ui.options import AppOptions
 from mproc_tui.ui.screens.quit_screen import QuitScreen
 from mproc_tui.ui.screens.spawn_screen import SpawnScreen
+from mproc_tui.ui.screens.stack_screen import StackScreen
 from tests.support.waiting import wait_for
 
 SIZE = (120, 34)
@@ -117,6 +119,9 @@ class Scene:
     make_app: Callable[[], MprocApp]
     arrange: Callable[[Pilot[None]], Awaitable[None]]
     size: tuple[int, int] = SIZE
+    # Compared by the snapshot tests too; a scene whose text comes from Python's own
+    # files (the line numbers of threading.py) changes with Python's version.
+    snapshot: bool = True
 
 
 @contextlib.contextmanager
@@ -227,6 +232,45 @@ async def help_screen(pilot: Pilot[None]) -> None:
     await until(pilot, lambda: bool(app.screen.query(".help-section")), "the help screen")
 
 
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def staged_stacks(report: StackReport) -> StackReport:
+    """The stacks as read, with a fixed PID, thread ids and time, and this repository's
+    paths relative to it."""
+
+    def frame(f: Frame) -> Frame:
+        path = f.path.removeprefix(f"{ROOT}{os.sep}")
+        return replace(f, path=path)
+
+    threads = tuple(
+        replace(
+            thread, ident=0x7F00_0000_0000 + (number << 24), frames=tuple(map(frame, thread.frames))
+        )
+        for number, thread in enumerate(report.threads, 1)
+    )
+    return replace(report, pid=41_001, threads=threads, taken_at=NOON)
+
+
+async def stacks(pilot: Pilot[None]) -> None:
+    """p on a worker stuck on a lock: each thread's stack, the lock's line last."""
+    app = app_of(pilot)
+    target = f"{PROGRAMS.parent / 'targets.py'}:stuck_on_a_lock"
+    app.main_screen.spawn_workers([WorkerSpec(target=target, name="stuck worker")])
+    pane = app.main_screen.log_view.pane
+    await until(pilot, lambda: any(line.endswith(": stuck") for line in pane.lines), "stuck")
+    await pilot.press("p")
+    await until(
+        pilot,
+        lambda: isinstance(app.screen, StackScreen) and app.screen.report is not None,
+        "the stacks",
+    )
+    screen = app.screen
+    assert isinstance(screen, StackScreen) and screen.report is not None
+    screen._show(staged_stacks(screen.report))
+    await _settle(pilot)
+
+
 def watched_lesson() -> StagedRun:
     """``mproc-tui run lesson.py``: the lesson's second listing, unchanged."""
     command = ProgramCommand(sys.executable, str(PROGRAMS / "lesson_daemon.py"))
@@ -323,6 +367,7 @@ def table_row(worker_id: int, state: str, **fields: object) -> WorkerRow:
         "threads": 3,
         "start_method": "forkserver",
         "cpu_history": (0.0,) * 12,
+        "level": logging.DEBUG,
     }
     values.update(fields)
     if values["exit_code"] is not None:
@@ -337,10 +382,10 @@ EVERY_STATE = [
         cpu_percent=98.7,
         cpu_history=(5.0, 20.0, 45.0, 70.0, 90.0, 99.0, 99.0, 98.0, 99.0, 97.0, 99.0, 98.7),
     ),
-    table_row(2, "sleeping", name="renamed worker", daemon=True),
+    table_row(2, "sleeping", name="renamed worker", daemon=True, level=logging.INFO),
     table_row(3, "stopped"),
     table_row(4, "zombie"),
-    table_row(5, "disk-sleep", start_method="spawn"),
+    table_row(5, "disk-sleep", start_method="spawn", level=logging.WARNING),
     table_row(6, "exited", exit_code=0),
     table_row(7, "exited", exit_code=1),
     table_row(8, "killed", exit_code=-9),
@@ -386,6 +431,14 @@ SCENES = (
     ),
     Scene(
         "log-wrapped-search", "w wraps long lines; / highlights matches", staged_app, wrapped_search
+    ),
+    Scene(
+        "stacks",
+        "p: where a stuck worker is, thread by thread",
+        staged_app,
+        stacks,
+        size=(120, 40),
+        snapshot=False,
     ),
     Scene(
         "table-every-state",

@@ -161,3 +161,45 @@ def stuck_child() -> None:
     helper = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(3600)"])
     logging.info("children %d %d", child.pid, helper.pid)
     child.join()
+
+
+def ticks(interval: float = 0.01) -> None:
+    """Tick after tick, a DEBUG record then an INFO record, each numbered."""
+    number = 0
+    while True:
+        number += 1
+        logging.debug("debug %d", number)
+        logging.info("info %d", number)
+        time.sleep(interval)
+
+
+def grows(step_mb: int = 20, every: float = 0.2, most_mb: int = 200) -> None:
+    """Grows its memory a step at a time (pages written, so RSS counts them), then waits."""
+    chunks = []
+    logging.info("growing")
+    while len(chunks) * step_mb < most_mb:
+        chunks.append(b"\x01" * (step_mb << 20))
+        time.sleep(every)
+    logging.info("grown")
+    time.sleep(3600)
+
+
+def child_holds_memory(megabytes: int = 150) -> None:
+    """Its child process holds the memory; the worker itself stays small."""
+    import subprocess
+
+    holder = (
+        f"import time; x = b'\\x01' * ({megabytes} << 20); "
+        "print('held', flush=True); time.sleep(3600)"
+    )
+    helper = subprocess.Popen([sys.executable, "-c", holder], stdout=subprocess.PIPE, text=True)
+    assert helper.stdout is not None
+    logging.info("child %d %s", helper.pid, helper.stdout.readline().strip())
+    helper.wait()
+
+
+def exits_after(seconds: float = 0.1, code: int = 0) -> None:
+    """Logs its run's start, then exits with ``code`` after ``seconds``."""
+    logging.info("run")
+    time.sleep(seconds)
+    sys.exit(code)

@@ -26,6 +26,7 @@ from mproc_tui.core.entry_handler import EntryQueueHandler
 from mproc_tui.core.limits import restore_descriptor_limit
 from mproc_tui.core.stacks import register_stack_dumps
 from mproc_tui.core.target_reference import load_target
+from mproc_tui.core.worker_control import listen_for_commands
 
 CHILDREN_DRAIN = 5.0  # seconds for the last records of children that ended
 _OUTPUT_LOGGERS = {1: ("stdout", logging.INFO), 2: ("stderr", logging.WARNING)}
@@ -44,6 +45,7 @@ class WorkerLaunch:
     app_pid: int = 0
     inherited_fds: tuple[int, ...] = ()  # the app's own pipes, inherited under fork
     stack_dir: str = ""  # where it writes its stacks when asked (``core/stacks.py``)
+    control: Any = None  # the read end of its control line (``core/worker_control.py``)
 
 
 def run_worker(launch: WorkerLaunch) -> None:
@@ -67,6 +69,8 @@ def run_worker(launch: WorkerLaunch) -> None:
         root.removeHandler(existing)
     root.addHandler(handler)
     root.setLevel(launch.level)
+    if launch.control is not None:
+        listen_for_commands(launch.control, launch.log_queue)
     relay_children(launch.log_queue, launch.worker_id, launch.level)
     capture = OutputCapture(handler)
     capture.start()

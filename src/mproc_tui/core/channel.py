@@ -13,6 +13,7 @@ payloads over 2 GiB), then the pickled object written by the queue's feeder thre
 
 from __future__ import annotations
 
+import itertools
 import os
 import pickle
 import struct
@@ -21,6 +22,7 @@ from multiprocessing.context import BaseContext
 from typing import Any
 
 from mproc_tui.core.records import LogEntry
+from mproc_tui.core.worker_control import LEVEL_NOTE, THREADS_NOTE
 
 _READ_CHUNK = 1 << 18
 _SHORT_HEADER = struct.Struct("!i")
@@ -29,6 +31,7 @@ _LARGEST_RECORD = 1 << 32  # 4 GiB: far beyond any log record; larger means corr
 _FIELD_COUNT = len(LogEntry._fields)
 PROCESS_NAME_NOTE = "mproc-tui process name"  # (note, pid, name): not a record
 _as_entry = tuple.__new__  # a plain tuple of the fields -> LogEntry, without a Python call
+_streams = itertools.count(1)
 
 
 class LogChannel:
@@ -36,6 +39,7 @@ class LogChannel:
 
     def __init__(self, context: BaseContext, worker_id: int) -> None:
         self.worker_id = worker_id
+        self.stream = next(_streams)  # this run's: a restarted worker has a new channel
         queue: Any = context.Queue()  # its private pipe ends: read without its lock
         self.queue = queue
         self._reader = queue._reader
@@ -48,6 +52,9 @@ class LogChannel:
         self.undecodable_records = 0
         self.corrupt = False
         self.process_names: dict[int, str] = {}  # pid -> name, of processes it started
+        self.level: int | None = None  # its root logger's level, once it said (worker_control)
+        self.thread_names: dict[int, str] = {}  # ident -> name, as it last said
+        self.thread_notes = 0  # how many times it said: a reader waits for the next one
 
     def fileno(self) -> int:
         return self._fd
@@ -123,7 +130,7 @@ class LogChannel:
                 return
             if type(entry) is tuple and len(entry) == _FIELD_COUNT:
                 add(_as_entry(LogEntry, entry))
-            elif not self._noted_process(entry):
+            elif not self._noted(entry):
                 self.undecodable_records += 1
 
         offset = self._walk_frames(decode)
@@ -131,18 +138,29 @@ class LogChannel:
             del self._buffer[:offset]
         return entries
 
-    def _noted_process(self, entry: object) -> bool:
-        """A note that a process the worker started has a multiprocessing name."""
-        if (
-            type(entry) is tuple
-            and len(entry) == 3
-            and entry[0] == PROCESS_NAME_NOTE
-            and type(entry[1]) is int
-            and type(entry[2]) is str
-        ):
-            self.process_names[entry[1]] = entry[2]
-            return True
-        return False
+    def _noted(self, entry: object) -> bool:
+        """A note, not a record: a process the worker started has a multiprocessing name;
+        the worker's level; its threads' names (``worker_control.py``)."""
+        if type(entry) is not tuple or len(entry) != 3 or type(entry[1]) is not int:
+            return False
+        kind, _pid, value = entry
+        if kind == PROCESS_NAME_NOTE and type(value) is str:
+            self.process_names[entry[1]] = value
+        elif kind == LEVEL_NOTE and type(value) is int:
+            self.level = value
+        elif kind == THREADS_NOTE and type(value) is tuple:
+            self.thread_names = {
+                pair[0]: pair[1]
+                for pair in value
+                if type(pair) is tuple
+                and len(pair) == 2
+                and type(pair[0]) is int
+                and type(pair[1]) is str
+            }
+            self.thread_notes += 1
+        else:
+            return False
+        return True
 
     def _walk_frames(self, on_payload: Callable[[memoryview], None]) -> int:
         """Hand each complete frame's payload on; returns how many bytes were consumed."""

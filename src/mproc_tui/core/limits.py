@@ -65,7 +65,7 @@ def restore_descriptor_limit(pid: int = 0) -> None:
 
 SPAWN_DESCRIPTORS = 16  # the most one start opens at once, with room to spare
 SPAWN_TASKS = 16  # processes and threads kept free for a start and the app's own threads
-WORKER_DESCRIPTORS = 4  # the most the app holds for a worker (spawn: channel, pidfd, 2 pipes)
+WORKER_DESCRIPTORS = 5  # the most the app holds for one (spawn: channel, control, pidfd, 2 pipes)
 RECOUNT_MARGIN = 512  # descriptors are counted at every start this close to the limit
 RECOUNT_EVERY = 50  # and after this many starts in any case
 WORKER_TASKS = 5  # a worker's process and threads, when it has started them all
@@ -164,7 +164,7 @@ def start_failure(error: BaseException) -> str:
 def _no_descriptors(limit: int) -> str:
     return (
         f"mproc-tui has used its {limit:,} file descriptors "
-        "(about 3 a worker; ulimit -Hn raises the most it can take)"
+        "(about 4 a worker; ulimit -Hn raises the most it can take)"
     )
 
 

@@ -40,8 +40,8 @@ class LogListener:
         os.set_blocking(self._wake_read, False)
         os.set_blocking(self._wake_write, False)
         self._selector.register(self._wake_read, selectors.EVENT_READ, None)
-        self._channels: dict[int, LogChannel] = {}
-        self._ended: set[int] = set()
+        self._channels: dict[int, LogChannel] = {}  # by stream
+        self._ended: set[int] = set()  # streams
         self._ended_event = threading.Condition(self._lock)
         self._stopping = False
         self._thread = threading.Thread(target=self._run, name="mproc-tui-logs", daemon=True)
@@ -56,11 +56,12 @@ class LogListener:
             self._to_add.append(channel)
         self._wake()
 
-    def wait_ended(self, worker_id: int, timeout: float) -> bool:
-        """Wait until a worker's stream reached end-of-file and all of it was delivered."""
+    def wait_ended(self, stream: int, timeout: float) -> bool:
+        """Wait until a channel (``LogChannel.stream``) reached end-of-file and all of it
+        was delivered."""
         deadline = time.monotonic() + timeout
         with self._ended_event:
-            while worker_id not in self._ended:
+            while stream not in self._ended:
                 remaining = deadline - time.monotonic()
                 if remaining <= 0:
                     return False
@@ -105,8 +106,8 @@ class LogListener:
                 if ended:
                     self._selector.unregister(channel.fileno())
                     channel.close()
-                    del self._channels[channel.worker_id]
-                    finished.append(channel.worker_id)
+                    del self._channels[channel.stream]
+                    finished.append(channel.stream)
             now = time.monotonic()
             if (pending or finished) and (
                 now - last_delivery >= self._batch_interval or self._stopping
@@ -142,7 +143,7 @@ class LogListener:
         with self._lock:
             new, self._to_add = self._to_add, []
         for channel in new:
-            self._channels[channel.worker_id] = channel
+            self._channels[channel.stream] = channel
             self._selector.register(channel.fileno(), selectors.EVENT_READ, channel)
 
     def _drain_wakeups(self) -> None:

@@ -6,6 +6,7 @@ table's behaviour is tested without a terminal.
 
 from __future__ import annotations
 
+import math
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -44,6 +45,9 @@ class WorkerRow:
     stop_requested: bool = False
     kind: str = ""  # what made a watched program's process: Main, Process, Pool, Executor, Manager
     parent_id: int | None = None  # the row of the program process that started this one
+    level: int | None = None  # a worker's root logger level (a program's: not known)
+    restarts: int = 0  # how many times its restart policy ran it again
+    restarting: bool = False  # it ended and waits to run again (its state says when)
 
     @property
     def running(self) -> bool:
@@ -54,6 +58,11 @@ class WorkerRow:
     def failed(self) -> bool:
         """Ended with a non-zero code or by a signal."""
         return self.exit_code is not None and self.exit_code != 0
+
+
+def restarting_in(seconds: float) -> str:
+    """A waiting worker's state: ``restarting in 4 s`` (whole seconds, rounded up)."""
+    return f"restarting in {max(1, math.ceil(seconds))} s"
 
 
 class CpuHistory:
@@ -111,6 +120,9 @@ def _row(
         stop_requested=status.stop_requested,
         kind=kind,
         parent_id=parent_id,
+        level=status.level if isinstance(status, WorkerStatus) else None,
+        restarts=status.restarts if isinstance(status, WorkerStatus) else 0,
+        restarting=isinstance(status, WorkerStatus) and status.restart_at is not None,
     )
 
 
@@ -128,6 +140,8 @@ def build_rows(
         sample = samples.get(status.worker_id) if status.alive else None
         if status.lifecycle is Lifecycle.RUNNING:
             state = sample.state if sample is not None else "starting"
+        elif status.restart_at is not None:
+            state = restarting_in(status.restart_at - now)
         else:
             state = status.lifecycle.value
         named = _named(sample.children, status.process_names) if sample else ()
@@ -278,10 +292,12 @@ def sort_rows(
 
 
 def newly_failed(previous: Mapping[int, WorkerRow], rows: Iterable[WorkerRow]) -> list[WorkerRow]:
-    """Workers that failed since the previous snapshot, unless mproc-tui stopped them."""
+    """Workers that failed since the previous snapshot, unless mproc-tui stopped them; a
+    worker restarted meanwhile failed again if its restarts went up."""
     failures = []
     for row in rows:
         before = previous.get(row.worker_id)
-        if row.failed and not row.stop_requested and (before is None or before.exit_code is None):
+        again = before is None or before.exit_code is None or before.restarts != row.restarts
+        if row.failed and not row.stop_requested and again:
             failures.append(row)
     return failures

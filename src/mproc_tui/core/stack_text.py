@@ -14,6 +14,8 @@ import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from mproc_tui.core.worker_control import OWN_PREFIX
+
 DEPTH_LIMIT = 100  # faulthandler's: frames a thread, and threads a dump
 _PACKAGE = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep  # mproc_tui/
 _THREAD_START = ("_bootstrap", "_bootstrap_inner", "run")  # threading.Thread's own frames
@@ -113,7 +115,7 @@ def _readable(thread: ThreadStack, name: str) -> ThreadStack:
     if start == len(frames):  # nothing but start-up (a queue's feeder, say): show it all
         start = 0
     entry = frames[start] if frames else None
-    own = entry is not None and entry.path.startswith(_PACKAGE)
+    own = (entry is not None and entry.path.startswith(_PACKAGE)) or name.startswith(OWN_PREFIX)
     main = any(_is_worker_start(frame) for frame in frames)
     return ThreadStack(thread.ident, frames, thread.truncated, name, own, main, start)
 

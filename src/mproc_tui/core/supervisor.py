@@ -16,28 +16,23 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 
-import psutil
-
-from mproc_tui.core.bootstrap import WorkerLaunch
-from mproc_tui.core.channel import LogChannel
 from mproc_tui.core.helpers import Helpers
+from mproc_tui.core.keeping import WorkerKeeping
+from mproc_tui.core.launching import prepare_launch
 from mproc_tui.core.limits import StartHeadroom, start_failure
 from mproc_tui.core.listener import BatchCallback, LogListener
+from mproc_tui.core.memory_limit import MemoryNote
 from mproc_tui.core.process_control import (
     create_time_of,
     forget_child,
-    new_worker_process,
     pidfd_of,
-    signal_descendant,
     signal_group,
-    signal_strays,
-    signal_worker,
 )
 from mproc_tui.core.reaper import Reaper
+from mproc_tui.core.restart_policy import RestartNote
 from mproc_tui.core.spawner_thread import SpawnerThread
-from mproc_tui.core.target_reference import absolute_reference
+from mproc_tui.core.steering import WorkerSteering
 from mproc_tui.core.workers import (
-    STOPPING_SIGNALS,
     StopReport,
     SupervisorError,
     WorkerRecord,
@@ -49,11 +44,13 @@ from mproc_tui.core.workers import (
 START_METHODS = ("forkserver", "spawn", "fork")
 
 
-class Supervisor:
+class Supervisor(WorkerSteering, WorkerKeeping):
     """Starts and steers worker processes and routes their logs to ``on_logs``.
 
     ``on_change`` (optional) hears of every change to a worker, on the thread that made
     it and never under the lock: a view refreshes at once, told by no one who acted.
+    ``on_restart`` (optional) hears what a restart policy did with a worker that ended,
+    ``on_memory`` of a worker stopped over its memory limit (SIGKILL after ``grace``).
     """
 
     def __init__(
@@ -62,6 +59,9 @@ class Supervisor:
         start_method: str = "forkserver",
         level: int = logging.DEBUG,
         on_change: Callable[[], None] | None = None,
+        on_restart: Callable[[RestartNote], None] | None = None,
+        on_memory: Callable[[MemoryNote], None] | None = None,
+        grace: float = 3.0,
     ) -> None:
         if start_method not in START_METHODS:
             raise SupervisorError(
@@ -70,6 +70,9 @@ class Supervisor:
         self.start_method = start_method
         self.level = level
         self._on_change = on_change
+        self._on_restart = on_restart
+        self._on_memory = on_memory
+        self.grace = grace
         self.helpers = Helpers()  # started by start_helpers(), or by the first spawn
         self._listener = LogListener(on_logs)
         self._listener.start()
@@ -83,6 +86,7 @@ class Supervisor:
         self._headroom = StartHeadroom()  # a start that does not fit is refused
         self._reap_lock = threading.Lock()  # start and reap in turn (see forget_child)
         self._reaper = Reaper(self._reap)
+        self._init_keeping()
 
     # -- starting -------------------------------------------------------------------------
 
@@ -95,54 +99,57 @@ class Supervisor:
         self._changed()
         return worker_id
 
-    def _start(self, spec: WorkerSpec) -> int:
+    def _start(self, spec: WorkerSpec, again: WorkerRecord | None = None) -> int:
+        """Start a new worker, or (``again``) a new run of one, in its row."""
         with self._lock:
             if self._closed:
                 raise SupervisorError("mproc-tui is shutting down")
-            worker_id = self._next_id
-            self._next_id += 1
+            if again is None:
+                worker_id = self._next_id
+                self._next_id += 1
+            else:
+                worker_id = again.worker_id
         context = multiprocessing.get_context(spec.start_method or self.start_method)
         method = context.get_start_method()
         guardian = self.helpers.start()
         if (refusal := self._headroom.refusal()) is not None:
             raise SupervisorError(f"cannot start another worker: {refusal}")
+        stacks = self.helpers.stacks.path if self.helpers.stacks else ""
+        fds = guardian.descriptors if method == "fork" else ()
+        level = self.level if spec.level is None else spec.level
         try:
-            target = absolute_reference(spec.target)
-            channel = LogChannel(context, worker_id)
+            launching = prepare_launch(context, worker_id, spec, level, stacks, fds)
         except (ValueError, OSError) as error:
             raise SupervisorError(f"could not start worker: {start_failure(error)}") from error
-        launch = WorkerLaunch(
-            worker_id=worker_id,
-            target=target,
-            args=tuple(spec.args),
-            kwargs=dict(spec.kwargs),
-            log_queue=channel.queue,
-            level=self.level,
-            app_pid=os.getpid(),
-            inherited_fds=guardian.descriptors if method == "fork" else (),
-            stack_dir=self.helpers.stacks.path if self.helpers.stacks else "",
-        )
-        process = new_worker_process(context, launch, spec.name, spec.daemon)
+        process = launching.process
         started_at = time.time()  # before start(): under load, seconds before it returns
         try:
             with self._reap_lock:
                 process.start()
                 forget_child(process)  # the reaper reaps it; start() would poll it forever
         except Exception as error:
-            channel.close()
+            launching.abandon()
             raise SupervisorError(f"could not start worker: {start_failure(error)}") from error
         self._headroom.started()
-        channel.release_writer()
-        self._listener.add(channel)
-        worker = WorkerRecord(worker_id, spec, process, method, started_at)
-        worker.process_names = channel.process_names  # filled as it starts processes
+        launching.started()
+        self._listener.add(launching.channel)
         with self._lock:
+            if again is None:
+                worker = WorkerRecord(worker_id, spec, process, method, started_at, level)
+            else:
+                worker = again
+                worker.new_run(process, method, started_at, level)
+                worker.restart_at = None
+                worker.restarts += 1
+            worker.channel, worker.control = launching.channel, launching.control
             self._workers[worker_id] = worker
             if process.pid is not None:  # the worker leads its own group
                 self._process_groups.append((process.pid, worker.create_time))
                 guardian.watch(process.pid)
         worker.exit_watch = pidfd_of(process.pid) if method != "forkserver" else None
         self._reaper.watch(worker_id, worker.exit_watch or process.sentinel)
+        if spec.max_rss is not None:
+            self._memory.start()
         return worker_id
 
     def start_helpers(self) -> None:
@@ -168,7 +175,14 @@ class Supervisor:
             if worker.exit_watch is not None:
                 os.close(worker.exit_watch)
                 worker.exit_watch = None
-        worker.ended.set()
+            if worker.control is not None:
+                worker.control.close()
+            note = self._restart_later(worker, exit_code if exit_code is not None else -1)
+            done = worker.restart_at is None  # (a restart due at once may start any moment)
+        if note is not None and self._on_restart is not None:
+            self._on_restart(note)  # said before a join of it returns
+        if done:
+            worker.ended.set()
         self._changed()
 
     def _changed(self) -> None:
@@ -176,46 +190,6 @@ class Supervisor:
             self._on_change()
 
     # -- steering -------------------------------------------------------------------------
-
-    def send_signal(self, worker_id: int, signal_number: int, with_children: bool = False) -> int:
-        """Signal a live worker (and, if asked, every process it started); returns how many.
-
-        Signalling a worker that ended is a user error, not a crash. A signal meant to
-        end it (``STOPPING_SIGNALS``) marks it ``stop_requested``: the user ended it on
-        purpose, so the exit code it gets is no failure.
-        """
-        with self._lock:
-            worker = self._get(worker_id)
-            if worker.exit_code is not None or worker.pid is None:
-                raise SupervisorError(f"{worker.name} has already exited")
-            try:
-                strays = signal_worker(worker.pid, worker.create_time, signal_number, with_children)
-            except ProcessLookupError:
-                raise SupervisorError(f"{worker.name} has already exited") from None
-            if signal_number in STOPPING_SIGNALS:
-                worker.stop_requested = True
-        signal_strays(worker.pid, strays, signal_number)
-        self._changed()
-        return 1 + len(strays)
-
-    def signal_descendant(self, worker_id: int, pid: int, signal_number: int) -> None:
-        """Signal one process the worker started (the tree view's rows), and only it.
-
-        The PID is checked against the worker's descendants now, so a number that
-        was reused since the table showed it is never signalled.
-        """
-        with self._lock:
-            worker = self._get(worker_id)
-            if worker.exit_code is not None or worker.pid is None:
-                raise SupervisorError(f"{worker.name} has already exited")
-            worker_pid, create_time = worker.pid, worker.create_time
-        try:
-            signalled = signal_descendant(worker_pid, create_time, pid, signal_number)
-        except (psutil.AccessDenied, OSError) as error:
-            raise SupervisorError(f"could not signal process {pid}: {error}") from None
-        if not signalled:
-            raise SupervisorError(f"process {pid} has already exited")
-        self._changed()
 
     def respawn(self, worker_id: int) -> int:
         """Start a new process with the same spec and name; the old worker stays as it is.
@@ -237,54 +211,6 @@ class Supervisor:
         self.stop([worker_id], grace, on_progress)
         return self.respawn(worker_id)
 
-    def begin_join(self, worker_id: int) -> None:
-        """Ask for a join: the worker shows ``joining`` until it ends, then ``joined``.
-
-        Nothing blocks: the reaper thread completes the join when the process ends.
-        """
-        with self._lock:
-            self._get(worker_id).join_requested = True
-        self._changed()
-
-    def join(self, worker_id: int, timeout: float | None = None) -> int | None:
-        """Wait for a worker like ``Process.join()``; returns its exit code, or None on timeout."""
-        self.begin_join(worker_id)
-        with self._lock:
-            worker = self._get(worker_id)
-        worker.ended.wait(timeout)
-        return worker.exit_code
-
-    def join_many(
-        self,
-        worker_ids: Iterable[int],
-        timeout: float | None = None,
-        on_progress: Callable[[int], None] | None = None,
-        until: Callable[[], bool] | None = None,
-    ) -> bool:
-        """Join several workers within one overall ``timeout``; True when all have ended.
-
-        ``on_progress(ended)`` is called now and then while the wait lasts, so a view
-        can say how far a long join has got. The wait gives up (False) once ``until()``
-        is true, or once the supervisor has shut down.
-        """
-        with self._lock:
-            workers = [self._workers[i] for i in worker_ids if i in self._workers]
-            for worker in workers:
-                worker.join_requested = True
-        self._changed()
-
-        def given_up() -> bool:
-            return self._shut_down.is_set() or (until is not None and until())
-
-        def tick() -> None:
-            if on_progress is not None:
-                on_progress(sum(worker.ended.is_set() for worker in workers))
-
-        tick()
-        joined = wait_for_ends(workers, timeout, tick if on_progress else None, until=given_up)
-        tick()
-        return joined
-
     def stop(
         self,
         worker_ids: Iterable[int],
@@ -296,6 +222,10 @@ class Supervisor:
         ``on_progress`` (optional) hears how far it has got now and then: a stop with
         a long grace period should not look like a hang.
         """
+        worker_ids = list(worker_ids)
+        for worker_id in worker_ids:  # one that waits to restart stays ended
+            if worker_id in self._workers:
+                self.cancel_restart(worker_id)
         with self._lock:
             live = [
                 self._workers[i]
@@ -360,8 +290,10 @@ class Supervisor:
         ]
 
     def wait_logs_drained(self, worker_id: int, timeout: float) -> bool:
-        """Wait until every record the worker wrote has been delivered."""
-        return self._listener.wait_ended(worker_id, timeout)
+        """Wait until every record the worker's current run wrote has been delivered."""
+        with self._lock:
+            channel = self._get(worker_id).channel
+        return channel is None or self._listener.wait_ended(channel.stream, timeout)
 
     @property
     def records_received(self) -> int:
@@ -375,6 +307,8 @@ class Supervisor:
             if self._closed:
                 return StopReport(0, 0)
             self._closed = True  # no spawn starts after this...
+        self._timers.stop()  # (nor a restart)
+        self._memory.stop()
         self._spawner.call(lambda: None)  # ...and one already under way has finished
         with self._lock:
             worker_ids = list(self._workers)
@@ -386,7 +320,7 @@ class Supervisor:
                 signal_group(group, signal.SIGKILL, worker_alive=False)
         deadline = time.monotonic() + 1.0
         for worker_id in worker_ids:
-            self._listener.wait_ended(worker_id, timeout=max(0.0, deadline - time.monotonic()))
+            self.wait_logs_drained(worker_id, timeout=max(0.0, deadline - time.monotonic()))
         self.helpers.close()
         self._listener.stop()
         self._reaper.stop()

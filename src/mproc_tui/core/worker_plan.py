@@ -7,12 +7,17 @@ in words a user can act on; nothing here spawns or imports user code.
 from __future__ import annotations
 
 import ast
+import logging
 import pickle
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, replace
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from mproc_tui.core.plan_error import PlanError
+from mproc_tui.core.plan_options import POLICY_KEYS, KeepOptions, keep_options
 from mproc_tui.core.supervisor import START_METHODS
 from mproc_tui.core.target_reference import TargetError, resolve_reference
 from mproc_tui.core.workers import WorkerSpec
@@ -20,16 +25,13 @@ from mproc_tui.core.workers import WorkerSpec
 if TYPE_CHECKING:
     import tomllib
 
-WORKER_KEYS = ("target", "args", "kwargs", "name", "daemon", "count")
+WORKER_KEYS = ("target", "args", "kwargs", "name", "daemon", "count", "level", *POLICY_KEYS)
+LEVEL_NAMES = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 TOP_LEVEL_KEYS = ("start_method", "worker")
 MAX_COUNT = 1000  # workers of one kind; more is a typo, not a plan (each is a process)
 MAX_CONFIG_BYTES = 1 << 20
 _WORKER_HEADER = re.compile(r"\s*\[\[\s*worker\s*\]\]")
 _EXAMPLES = {"args": "[2]", "kwargs": '{"n": 3}'}
-
-
-class PlanError(ValueError):
-    """Input that cannot be run; the message is meant for the user."""
 
 
 @dataclass(frozen=True)
@@ -85,6 +87,14 @@ def parse_count(value: object) -> int:
     return count
 
 
+def parse_level(value: object) -> int:
+    """``"info"`` -> 20: a worker's root logger level, by one of the five names."""
+    name = value.upper() if isinstance(value, str) else None
+    if name not in LEVEL_NAMES:
+        raise PlanError(f"level must be one of {', '.join(LEVEL_NAMES)}, not {value!r}")
+    return int(getattr(logging, name))
+
+
 def check_start_method(value: object) -> str:
     if value not in START_METHODS:
         raise PlanError(f"unknown start method {value!r}; choose one of {', '.join(START_METHODS)}")
@@ -98,13 +108,22 @@ def make_plan(
     name: str | None = None,
     daemon: bool = False,
     count: int = 1,
+    level: int | None = None,
+    keep: KeepOptions | None = None,
 ) -> WorkerPlan:
     try:
         reference = resolve_reference(target)
     except TargetError as error:
         raise PlanError(str(error)) from None
     spec = WorkerSpec(
-        target=reference, args=args, kwargs=dict(kwargs or {}), name=name or None, daemon=daemon
+        target=reference,
+        args=args,
+        kwargs=dict(kwargs or {}),
+        name=name or None,
+        daemon=daemon,
+        level=level,
+        restart=(keep or KeepOptions()).restart,
+        max_rss=(keep or KeepOptions()).max_rss,
     )
     return WorkerPlan(spec=spec, count=count)
 
@@ -134,8 +153,9 @@ def check_picklable(plan: WorkerPlan, start_method: str) -> None:
         ) from None
 
 
-def load_config(path: str | Path) -> LaunchPlan:
-    """Read a workers file: top-level ``start_method`` and ``[[worker]]`` tables."""
+def load_config(path: str | Path, defaults: KeepOptions | None = None) -> LaunchPlan:
+    """Read a workers file: top-level ``start_method`` and ``[[worker]]`` tables; a table's
+    restart policy and memory limit default to ``defaults`` (the command line's)."""
     location = Path(path)
     try:
         if not location.exists():
@@ -175,12 +195,15 @@ def load_config(path: str | Path) -> LaunchPlan:
     if not isinstance(tables, list) or not tables:
         raise PlanError(f"{location}: list at least one [[worker]] table")
     workers = tuple(
-        _worker_from_table(location, text, index, table) for index, table in enumerate(tables, 1)
+        _worker_from_table(location, text, index, table, defaults or KeepOptions())
+        for index, table in enumerate(tables, 1)
     )
     return LaunchPlan(workers=workers, start_method=start_method)
 
 
-def _worker_from_table(location: Path, text: str, index: int, table: object) -> WorkerPlan:
+def _worker_from_table(
+    location: Path, text: str, index: int, table: object, defaults: KeepOptions
+) -> WorkerPlan:
     where = _where(location, text, index)
     if not isinstance(table, dict):
         raise PlanError(f"{where} must be a table")
@@ -201,16 +224,34 @@ def _worker_from_table(location: Path, text: str, index: int, table: object) -> 
     kwargs = typed("kwargs", dict, {})
     name = typed("name", str, None)
     daemon = typed("daemon", bool, False)
-    try:  # a bad count is named on its own line, not the target's
-        count = parse_count(typed("count", int, 1))
-    except PlanError as error:
-        raise PlanError(f"{_where(location, text, index, 'count')}: {error}") from None
+
+    def parsed(key: str, kind: type, parse: Callable[[Any], Any], default: Any) -> Any:
+        """A bad count or level is named on its own line, not the target's."""
+        if key not in table:
+            return default
+        value = typed(key, kind, default)
+        try:
+            return parse(value)
+        except PlanError as error:
+            raise PlanError(f"{_where(location, text, index, key)}: {error}") from None
+
+    count = parsed("count", int, parse_count, 1)
+    level = parsed("level", str, parse_level, None)
+    keep = defaults
+    for key in POLICY_KEYS:  # each checked on its own line
+        keep = parsed(key, object, partial(_with_option, key, keep), keep)
     origin = _where(location, text, index, "target")
     try:
-        plan = make_plan(target, tuple(args), _check_kwargs(kwargs), name, daemon, count)
+        plan = make_plan(
+            target, tuple(args), _check_kwargs(kwargs), name, daemon, count, level, keep
+        )
     except PlanError as error:
         raise PlanError(f"{origin}: {error}") from None
     return replace(plan, origin=origin)
+
+
+def _with_option(key: str, keep: KeepOptions, value: object) -> KeepOptions:
+    return keep_options({key: value}, keep)
 
 
 def _where(location: Path, text: str, index: int | None, key: str | None = None) -> str:

@@ -14,9 +14,14 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from multiprocessing.process import BaseProcess
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mproc_tui.core.process_control import create_time_of
+from mproc_tui.core.restart_policy import RestartPolicy
+
+if TYPE_CHECKING:
+    from mproc_tui.core.channel import LogChannel
+    from mproc_tui.core.worker_control import ControlLine
 
 SLEEPER_TARGET = "mproc_tui.catalog:sleeper"
 FIRST_ROW = 1_000_001  # a watched program's row ids, apart from the workers mproc-tui starts
@@ -49,6 +54,9 @@ class WorkerSpec:
     name: str | None = None
     daemon: bool = False
     start_method: str | None = None  # None: the supervisor's
+    level: int | None = None  # its root logger's level at start; None: the supervisor's
+    restart: RestartPolicy = field(default_factory=RestartPolicy)  # whether it runs again
+    max_rss: int | None = None  # bytes, its child processes' too: stopped when over for long
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +77,10 @@ class WorkerStatus:
     create_time: float | None = None  # read at start: tells our PID from a reused one
     # pid -> multiprocessing name of each process it started (a Pool's workers, ...)
     process_names: Mapping[int, str] = field(default_factory=dict)
+    level: int = 0  # its root logger's level: as started, then as it last said
+    restarts: int = 0  # how many times its policy ran it again
+    restart_at: float | None = None  # (time.time()) when it runs again, while it waits
+    over_memory: int | None = None  # the RSS it was stopped at, over its --max-rss
 
     @property
     def alive(self) -> bool:
@@ -94,24 +106,38 @@ class WorkerRecord:
         process: BaseProcess,
         start_method: str,
         started_at: float,
+        level: int = 0,
     ) -> None:
         self.worker_id = worker_id
         self.spec = spec
-        self.process = process
         self.name = process.name
+        self.join_requested = False
+        self.ended = threading.Event()  # set once it has ended and will not run again
+        self.restarts = 0  # runs its policy started after the first
+        self.restarts_in_a_row = 0  # since its last healthy run (restart_policy.py)
+        self.restart_at: float | None = None  # while it waits to run again
+        self.new_run(process, start_method, started_at, level)
+
+    def new_run(
+        self, process: BaseProcess, start_method: str, started_at: float, level: int
+    ) -> None:
+        """Its process now: the first, or the one its restart policy started."""
+        self.process = process
         self.pid: int | None = process.pid
+        self.level = level  # as started: the channel says when it changes
         self.started_at = started_at
         self.ended_at: float | None = None
         self.exit_code: int | None = None
-        self.join_requested = False
         self.stop_requested = False
+        self.over_memory: int | None = None  # the RSS it was stopped at (memory_limit.py)
         self.start_method = start_method
-        self.ended = threading.Event()  # set by the reaper, once
         self.create_time = create_time_of(self.pid)  # tells our PID from a reused one
         self.exit_watch: int | None = None  # a pidfd the reaper waits on, closed when reaped
-        self.process_names: dict[int, str] = {}  # its log channel's, filled as it starts some
+        self.channel: LogChannel | None = None  # its records, and what it notes (names, level)
+        self.control: ControlLine | None = None  # commands to it (worker_control.py)
 
     def status(self) -> WorkerStatus:
+        channel = self.channel
         if self.join_requested:
             lifecycle = Lifecycle.JOINING if self.exit_code is None else Lifecycle.JOINED
         elif self.exit_code is None:
@@ -133,7 +159,11 @@ class WorkerRecord:
             start_method=self.start_method,
             stop_requested=self.stop_requested,
             create_time=self.create_time,
-            process_names=dict(self.process_names) if self.process_names else {},
+            process_names=dict(channel.process_names) if channel and channel.process_names else {},
+            level=channel.level if channel and channel.level is not None else self.level,
+            restarts=self.restarts,
+            restart_at=self.restart_at,
+            over_memory=self.over_memory,
         )
 
 

@@ -28,6 +28,7 @@ from mproc_tui.core.garbage import freeze_what_start_up_made, tune_garbage_colle
 from mproc_tui.core.log_file import JsonLinesLog, fan_out
 from mproc_tui.core.mailbox import BatchMailbox
 from mproc_tui.core.records import Record
+from mproc_tui.core.restart_policy import RestartNote
 from mproc_tui.core.rows import CpuHistory, WorkerRow, newly_failed, take_snapshot
 from mproc_tui.core.sampler import Sampler, SweepPacer
 from mproc_tui.core.settings import load_settings, save_settings
@@ -92,6 +93,9 @@ class MprocApp(App[None]):
             start_method=self.options.start_method,
             level=self.options.level,
             on_change=self._worker_changed,
+            on_restart=self._restart_noted,
+            on_memory=lambda note: warn(self, note.describe(), timeout=8),
+            grace=self.options.grace,
         )
         if log_file is not None:
             # In the TUI, stderr is the screen: a failing log file says so as a toast.
@@ -188,6 +192,12 @@ class MprocApp(App[None]):
         """From whichever thread changed a worker (``Supervisor.on_change``): sample now."""
         self.post_message(RefreshRequested())
 
+    def _restart_noted(self, note: RestartNote) -> None:
+        """From the reaper's or the timers' thread: a restart that will not happen is news
+        (one that will shows in the failure's toast and the row's state)."""
+        if note.delay is None:
+            warn(self, note.describe(exit_words(note.exit_code)), timeout=8)
+
     def _logs_waiting(self) -> None:
         """Runs on the listener thread: tell the event loop records are waiting."""
         self.post_message(LogsWaiting())
@@ -261,7 +271,8 @@ class MprocApp(App[None]):
 
     def _title(self, rows: list[WorkerRow]) -> str:
         if self.program is None:
-            return app_title(len(rows), self.options.start_method)
+            restarts = sum(row.restarts for row in rows)
+            return app_title(len(rows), self.options.start_method, restarts)
         program = self.program
         ended, code, dropped = program.ended.is_set(), program.returncode, program.records_dropped
         title = program_title(program.command.describe(), len(rows), ended, code, dropped)

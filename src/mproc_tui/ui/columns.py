@@ -7,13 +7,14 @@ pure functions, no Textual: a new column is one entry in ``COLUMNS``.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 from rich.cells import cell_len, set_cell_size
 
-from mproc_tui.core.rows import WorkerRow
+from mproc_tui.core.rows import OWN, WorkerRow
 from mproc_tui.core.sampler import ChildSample
 from mproc_tui.core.text import (
     format_bytes,
@@ -39,6 +40,7 @@ STATE_STYLES = {
     "killed": "bold red",
 }
 FAILED_STYLE = "bold white on red"
+RESTARTING_STYLE = "bold yellow"
 
 
 class Cell(NamedTuple):
@@ -64,6 +66,8 @@ def _cpu(percent: float | None) -> Cell:
 
 
 def _state(state: str) -> Cell:
+    if state.startswith("restarting"):
+        return Cell(state, RESTARTING_STYLE)
     return Cell(state, STATE_STYLES.get(state, ""))
 
 
@@ -91,11 +95,19 @@ class Column:
 
     key: str
     label: str
-    width: int | None  # None: as wide as its widest cell (names)
+    width: int | None  # None: as wide as its widest cell, within ``least`` and ``most``
     cell: Callable[[WorkerRow], Cell]
     sort: Callable[[WorkerRow], Any]
     child_cell: Callable[[ChildSample], Cell] = _blank
     right: bool = False  # numbers line up on the right
+    least: int = 0  # an auto-width column's narrowest (at least its label's width)
+    most: int = 40  # and widest: longer cells are cut
+
+    def fitted(self, widest_cell: int) -> int:
+        """Its width for cells at most ``widest_cell`` wide."""
+        if self.width is not None:
+            return self.width
+        return min(self.most, max(self.least, len(self.label) + 2, widest_cell))
 
 
 COLUMNS: tuple[Column, ...] = (
@@ -126,7 +138,9 @@ COLUMNS: tuple[Column, ...] = (
     Column(
         "state",
         "State",
-        10,
+        None,  # "restarting in 4 s" while a worker waits to run again
+        least=10,
+        most=20,
         cell=lambda row: _state(row.state),
         sort=lambda row: row.state,
         child_cell=lambda child: _state(child.state),
@@ -137,6 +151,14 @@ COLUMNS: tuple[Column, ...] = (
         11,
         cell=lambda row: Cell(format_exit_code(row.exit_code), FAILED_STYLE if row.failed else ""),
         sort=lambda row: row.exit_code,
+    ),
+    Column(
+        "restarts",
+        "Restarts",
+        10,
+        cell=lambda row: Cell(str(row.restarts) if row.kind in ("", OWN) else ""),
+        sort=lambda row: row.restarts if row.kind in ("", OWN) else None,
+        right=True,
     ),
     Column(
         "cpu",
@@ -187,6 +209,13 @@ COLUMNS: tuple[Column, ...] = (
         sort=lambda row: row.start_method,
     ),
     Column(
+        "level",
+        "Level",
+        9,
+        cell=lambda row: Cell(_level_name(row.level)),
+        sort=lambda row: row.level,
+    ),
+    Column(
         "children",
         "Children",
         10,
@@ -204,6 +233,12 @@ COLUMNS: tuple[Column, ...] = (
 )
 COLUMN_KEYS = tuple(column.key for column in COLUMNS)
 NAME_COLUMN = COLUMN_KEYS.index("name")
+AUTO_WIDTH = tuple(index for index, column in enumerate(COLUMNS) if column.width is None)
+
+
+def _level_name(level: int | None) -> str:
+    """``INFO``; a level of its own by number (``Level 5``); a program's: blank."""
+    return "" if level is None else logging.getLevelName(level)
 
 
 def column_of(key: str) -> Column:

@@ -55,6 +55,13 @@ WORKER_KEYS = [
         tooltip="Where the selected worker is: each thread's Python stack",
     ),
     Binding(
+        "v",
+        "level",
+        "Level",
+        show=False,
+        tooltip="The selected worker's log level, changed while it runs",
+    ),
+    Binding(
         "R",
         "rerun",
         "Rerun",

@@ -145,11 +145,18 @@ class MainScreen(JoinKeys, InspectKeys):
 
     def action_spawn(self) -> None:
         if not self._quitting():
-            self.spawn_workers([WorkerSpec(args=(self.options.sleep,))])
+            self.spawn_workers([self._sleeper(daemon=False)])
 
     def action_spawn_daemon(self) -> None:
         if not self._quitting():
-            self.spawn_workers([WorkerSpec(args=(self.options.sleep,), daemon=True)])
+            self.spawn_workers([self._sleeper(daemon=True)])
+
+    def _sleeper(self, daemon: bool) -> WorkerSpec:
+        """n and d: the built-in sleeper, kept as the command line says (--restart, ...)."""
+        keep = self.options.keep
+        return WorkerSpec(
+            args=(self.options.sleep,), daemon=daemon, restart=keep.restart, max_rss=keep.max_rss
+        )
 
     @work(thread=True, group="spawn")
     def spawn_workers(self, specs: list[WorkerSpec]) -> None:
@@ -168,7 +175,7 @@ class MainScreen(JoinKeys, InspectKeys):
         from mproc_tui.ui.screens.spawn_screen import SpawnScreen  # (a dialog: not at start)
 
         if not self._quitting():
-            form = SpawnScreen(self.supervisor.start_method, check_target)
+            form = SpawnScreen(self.supervisor.start_method, check_target, self.options.keep)
             self.app.push_screen(form, self._spawn_chosen)
 
     def _spawn_chosen(self, plan: WorkerPlan | None) -> None:
@@ -228,6 +235,11 @@ class MainScreen(JoinKeys, InspectKeys):
         child_pid = self.worker_table.selected_child_pid
         row = self.worker_table.row_of(worker_id)
         owner = self._owner(worker_id)
+        if row is not None and row.restarting and child_pid is None:
+            with reporting_errors(self):
+                if self.supervisor.cancel_restart(worker_id):
+                    inform(self, f"{row.name} will not restart: it stays ended.")
+                    return
         if child_pid is not None:
             with reporting_errors(self):
                 owner.signal_descendant(worker_id, child_pid, signal_number)
@@ -251,7 +263,7 @@ class MainScreen(JoinKeys, InspectKeys):
             self.app.push_screen(ChildrenScreen(action, row.name, processes), chosen)
 
     def action_stop_all(self) -> None:
-        worker_ids = self.supervisor.live_worker_ids()
+        worker_ids = self.supervisor.live_worker_ids() + self.supervisor.waiting_worker_ids()
         program = self.program
         if program is not None and not program.ended.is_set():
             self.stop_program(program)

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from mproc_tui.core.plan_options import KeepOptions
 from mproc_tui.core.worker_plan import WorkerPlan
 
 if TYPE_CHECKING:
@@ -20,6 +21,7 @@ class AppOptions:
     refresh: float = 1.0
     max_log_lines: int = 10_000
     grace: float = 3.0
+    keep: KeepOptions = field(default_factory=KeepOptions)  # --restart ..., --max-rss: n, d, N
     demo: bool = False
     workers: tuple[WorkerPlan, ...] = ()  # started at launch (--demo, --config, --target)
     program: ProgramCommand | None = None  # mproc-tui run: the program to watch

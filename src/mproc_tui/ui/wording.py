@@ -52,9 +52,10 @@ def stop_summary(report: StopReport) -> str:
     return text + "."
 
 
-def app_title(workers: int, start_method: str) -> str:
-    """The window's title: ``mproc-tui — 3 workers · forkserver``."""
-    return f"mproc-tui — {plural(workers, 'worker')} · {start_method}"
+def app_title(workers: int, start_method: str, restarts: int = 0) -> str:
+    """The window's title: ``mproc-tui — 3 workers · forkserver`` (``· 4 restarts``)."""
+    title = f"mproc-tui — {plural(workers, 'worker')} · {start_method}"
+    return f"{title} · {plural(restarts, 'restart')}" if restarts else title
 
 
 def exit_words(code: int | None) -> str:
@@ -99,10 +100,12 @@ def table_summary(rows: Iterable[WorkerRow]) -> str:
     program's process that ended with an exit code nobody learned is ``ended``
     (terminated, if mproc-tui stopped it): not counted as exited, which means code 0.
     """
-    running = exited = failed = terminated = ended = 0
+    running = exited = failed = terminated = ended = restarting = 0
     for row in rows:
         if row.running:
             running += 1
+        elif row.restarting:
+            restarting += 1
         elif row.stop_requested and (row.failed or row.exit_code is None):
             terminated += 1
         elif row.failed:
@@ -112,6 +115,7 @@ def table_summary(rows: Iterable[WorkerRow]) -> str:
         else:
             exited += 1
     summary = f"{running} running · {exited} exited · {failed} failed"
+    summary += f" · {restarting} waiting to restart" if restarting else ""
     summary += f" · {ended} ended, exit code unknown" if ended else ""
     return summary + (f" · {terminated} terminated" if terminated else "")
 
@@ -122,12 +126,15 @@ def failure_title(row: WorkerRow) -> str:
 
 
 def failure(row: WorkerRow) -> str:
-    """A failed worker's toast: ``X was killed by SIGKILL (exit code -9)``."""
+    """A failed worker's toast: ``X was killed by SIGKILL (exit code -9)``, and what
+    follows: ``restarting in 2 s``."""
     name = safe_text(row.name)
     code = row.exit_code or 0
     if code < 0:
-        return f"{name} was killed by {signal_name(-code)} (exit code {code})"
-    return f"{name} exited with code {code}"
+        text = f"{name} was killed by {signal_name(-code)} (exit code {code})"
+    else:
+        text = f"{name} exited with code {code}"
+    return f"{text}; {row.state}" if row.restarting else text
 
 
 def quit_wait_progress(ended: int, total: int, program: str | None = None) -> str:

@@ -15,17 +15,21 @@ from textual.widget import Widget
 from textual.widgets import Button, Checkbox, Input, Label, Select, Static
 
 from mproc_tui.catalog import BUILT_INS
+from mproc_tui.core.plan_error import PlanError
+from mproc_tui.core.plan_options import KeepOptions, keep_options
+from mproc_tui.core.restart_policy import Restart
 from mproc_tui.core.supervisor import START_METHODS
 from mproc_tui.core.target_reference import TargetError
 from mproc_tui.core.text import safe_text
 from mproc_tui.core.worker_plan import (
-    PlanError,
+    LEVEL_NAMES,
     WorkerPlan,
     check_picklable,
     make_plan,
     parse_args,
     parse_count,
     parse_kwargs,
+    parse_level,
 )
 from mproc_tui.ui.screens.dialog import Dialog
 
@@ -42,6 +46,21 @@ def _start_methods(default: str) -> Select[str]:
     return Select(options, value=default, allow_blank=False, id="start-method")
 
 
+def _restarts(default: Restart) -> Select[str]:
+    options = [(mode.value, mode.value) for mode in Restart]
+    return Select(options, value=default.value, allow_blank=False, id="restart")
+
+
+def _number(value: float | None) -> str:
+    return "" if value is None else f"{value:g}"
+
+
+def _levels() -> Select[str]:
+    """Blank: the app's ``--level``; a level chosen here is this worker's from its start."""
+    options = [(name, name) for name in LEVEL_NAMES]
+    return Select(options, prompt="as --level", id="level")
+
+
 class SpaceToggleCheckbox(Checkbox, inherit_bindings=False):
     """Space toggles; Enter is left to the form, where it means "spawn"."""
 
@@ -49,7 +68,7 @@ class SpaceToggleCheckbox(Checkbox, inherit_bindings=False):
 
 
 class SpawnScreen(Dialog[WorkerPlan | None]):
-    """Target, args, kwargs, name, daemon, count and start method; errors shown inline."""
+    """Target, args, kwargs, name, daemon, count, start method and log level; errors inline."""
 
     DEFAULT_CSS = """
     #spawn-dialog {
@@ -84,10 +103,13 @@ class SpawnScreen(Dialog[WorkerPlan | None]):
         Binding("enter", "submit", "Spawn", show=False),
     ]
 
-    def __init__(self, start_method: str, check_target: TargetCheck) -> None:
+    def __init__(
+        self, start_method: str, check_target: TargetCheck, keep: KeepOptions | None = None
+    ) -> None:
         super().__init__()
         self.start_method = start_method
         self.check_target = check_target
+        self.keep = keep or KeepOptions()  # the command line's: the form starts from them
 
     def compose(self) -> ComposeResult:
         with Vertical(id="spawn-dialog", classes="dialog"):
@@ -110,7 +132,19 @@ class SpawnScreen(Dialog[WorkerPlan | None]):
                 yield _field("Count", Input(value="1", id="count"))
             with Horizontal(classes="spawn-row"):
                 yield _field("Start method", _start_methods(self.start_method))
+                yield _field("Log level", _levels())
                 yield _field("Daemon (space)", SpaceToggleCheckbox("daemon", id="daemon"))
+            policy = self.keep.restart
+            with Horizontal(classes="spawn-row"):
+                yield _field("Restart", _restarts(policy.restart))
+                yield _field(
+                    "Max restarts",
+                    Input(_number(policy.max_restarts), placeholder="no limit", id="max-restarts"),
+                )
+                yield _field("Back-off (s)", Input(_number(policy.backoff), id="backoff"))
+                yield _field(
+                    "Back-off max (s)", Input(_number(policy.backoff_max), id="backoff-max")
+                )
             yield Static("", id="spawn-error")
             with Horizontal(id="spawn-buttons", classes="buttons"):
                 yield Button("Spawn (Enter)", id="spawn", variant="primary")
@@ -149,6 +183,7 @@ class SpawnScreen(Dialog[WorkerPlan | None]):
         if not target:
             raise PlanError("a target is required: choose a built-in or type one")
         method = str(self.query_one("#start-method", Select).value)
+        level = self.query_one("#level", Select).value
         plan = make_plan(
             target,
             parse_args(self._value("#args") or "[]"),
@@ -156,10 +191,25 @@ class SpawnScreen(Dialog[WorkerPlan | None]):
             self._value("#name") or None,
             self.query_one("#daemon", Checkbox).value,
             parse_count(self._value("#count") or "1"),
+            None if level is Select.NULL else parse_level(level),
         )
-        plan = WorkerPlan(spec=replace(plan.spec, start_method=method), count=plan.count)
+        policy = keep_options(self._keep_values(), self.keep).restart
+        if not self._value("#max-restarts"):
+            policy = replace(policy, max_restarts=None)
+        spec = replace(plan.spec, start_method=method, restart=policy, max_rss=self.keep.max_rss)
+        plan = WorkerPlan(spec=spec, count=plan.count)
         check_picklable(plan, method)
         return plan
+
+    def _keep_values(self) -> dict[str, object]:
+        """The restart fields as typed; a blank max means no limit, a blank delay the default."""
+        values: dict[str, object] = {"restart": str(self.query_one("#restart", Select).value)}
+        for key, selector in (("backoff", "#backoff"), ("backoff_max", "#backoff-max")):
+            if text := self._value(selector):
+                values[key] = text
+        if text := self._value("#max-restarts"):
+            values["max_restarts"] = text
+        return values
 
     @work(thread=True, exclusive=True)
     def _check_then_spawn(self, plan: WorkerPlan) -> None:

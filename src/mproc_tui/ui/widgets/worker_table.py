@@ -31,9 +31,9 @@ from textual.strip import Strip
 
 from mproc_tui.core.rows import WorkerRow, sort_rows, tree_order
 from mproc_tui.ui.columns import (
+    AUTO_WIDTH,
     COLUMN_KEYS,
     COLUMNS,
-    NAME_COLUMN,
     Cells,
     child_cells,
     column_of,
@@ -42,7 +42,6 @@ from mproc_tui.ui.columns import (
 )
 from mproc_tui.ui.widgets.growth import grow
 
-NAME_WIDTH_LIMIT = 40
 PADDING = 1  # cells of space on each side of a column
 
 
@@ -159,7 +158,7 @@ class WorkerTable(ScrollView, can_focus=True):
         self._rows: list[WorkerRow] = []
         self._cells: dict[str, Cells] = {}
         self._order: list[str] = []  # row keys, top to bottom
-        self._widths = [column.width or len(column.label) + 2 for column in COLUMNS]
+        self._widths = [column.fitted(0) for column in COLUMNS]
         self._strips: LRUCache[tuple[object, ...], Strip] = LRUCache(2048)
         self._styles: dict[str, Style] = {}
         self.cursor_row = 0
@@ -294,8 +293,9 @@ class WorkerTable(ScrollView, can_focus=True):
                 for child in row.children:
                     cells[child_row_key(row.worker_id, child.pid)] = child_cells(child, depth)
         self._cells = cells
-        name_width = max((cell_len(row[NAME_COLUMN].text) for row in cells.values()), default=0)
-        self._widths[NAME_COLUMN] = min(NAME_WIDTH_LIMIT, max(len("Name") + 2, name_width))
+        for index in AUTO_WIDTH:  # the name, and the state: "restarting in 4 s"
+            widest = max((cell_len(row[index].text) for row in cells.values()), default=0)
+            self._widths[index] = COLUMNS[index].fitted(widest)
         self._reorder()
 
     def _reorder(self) -> None:
