@@ -2,14 +2,28 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import pytest
 
+from mproc_tui.core.program import ProgramCommand
 from mproc_tui.core.supervisor import WorkerSpec
+from mproc_tui.ui.app import MprocApp
+from mproc_tui.ui.options import AppOptions
 from mproc_tui.ui.screens.stack_screen import StackScreen
-from tests.app.helpers import SIZE, logged, make_app, screen_text, toasts, wait_for
+from tests.app.helpers import (
+    SIZE,
+    logged,
+    make_app,
+    screen_text,
+    table_rows,
+    toasts,
+    wait_for,
+)
 from tests.conftest import support_target
+
+PROGRAMS = Path(__file__).parents[1] / "support" / "programs"
 
 
 async def test_p_shows_where_each_thread_is_and_s_saves_it(
@@ -41,3 +55,34 @@ async def test_p_on_a_worker_that_ended_says_so() -> None:
         await wait_for(pilot, lambda: not app.supervisor.status(1).alive, "the worker reaped")
         await pilot.press("p")
         await wait_for(pilot, lambda: "has exited" in screen_text(app), "the message")
+
+
+@pytest.mark.parametrize(
+    ("script", "args", "row", "shown"),
+    [
+        ("naps.py", ("60",), "napper", "in nap"),  # spawn
+        ("naps.py", ("60",), "MainProcess", "napper.join()"),  # the program's own
+        ("pool_program.py", ("100000000",), "ForkPoolWorker-1", "in worker"),  # fork
+    ],
+)
+async def test_p_under_run_shows_any_process_of_the_program(
+    script: str, args: tuple[str, ...], row: str, shown: str
+) -> None:
+    command = ProgramCommand(sys.executable, str(PROGRAMS / script), args=args)
+    options = AppOptions(refresh=0.2, grace=1.0, program=command, program_start_method="fork")
+    app = MprocApp(options)
+    async with app.run_test(size=SIZE) as pilot:
+
+        def pid_of_row() -> int | None:
+            found = [r["pid"] for r in table_rows(app) if r["name"] == row]
+            return int(found[0]) if found and found[0] else None
+
+        await wait_for(pilot, lambda: pid_of_row() is not None, f"the row of {row}")
+        stacks = app.program.stacks if app.program is not None else None
+        assert stacks is not None
+        await wait_for(pilot, lambda: stacks.can_dump(pid_of_row() or 0), "its agent registered")
+        names = [r["name"] for r in table_rows(app)]
+        app.main_screen.worker_table.move_cursor(names.index(row))
+        await pilot.press("p")
+        await wait_for(pilot, lambda: shown in screen_text(app), "its stack")
+        assert isinstance(app.screen, StackScreen)

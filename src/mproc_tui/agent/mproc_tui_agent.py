@@ -33,6 +33,7 @@ if TYPE_CHECKING:
 
 LEVEL_VARIABLE = "MPROC_TUI_AGENT_LEVEL"
 START_METHOD_VARIABLE = "MPROC_TUI_AGENT_START_METHOD"  # the program's default, if it sets none
+STACKS_VARIABLE = "MPROC_TUI_STACKS"  # where p's stack dumps go (mproc-tui's core/stacks.py)
 HELLO_VARIABLE = "MPROC_TUI_AGENT_HELLO"  # set for the program's first interpreter alone
 MAX_TEXT = 60_000  # characters of a message or traceback kept
 
@@ -54,8 +55,33 @@ def install() -> None:
     if "logging" in sys.modules:
         _patch_logging(sys.modules["logging"])
     sys.meta_path.insert(0, _PatchOnImport())
+    _register_stacks()
     if os.environ.pop(HELLO_VARIABLE, None) is not None:  # its children do not inherit it
         _say_hello()
+
+
+_stack_file: list[Any] = []  # kept open: faulthandler writes to it from a signal handler
+
+
+def _register_stacks() -> None:
+    """``p``: on mproc-tui's signal (SIGRTMIN+4), write every thread's stack to this
+    process's own file; the file gets its name only once the handler is in place, so
+    mproc-tui never signals a process the signal would end. A forked child registers
+    again: its parent's file is not its own."""
+    directory = os.environ.get(STACKS_VARIABLE)
+    if not directory:
+        return
+    try:
+        import _signal  # type: ignore[import-not-found]  # (signal.py: ~1 ms of enums)
+        import faulthandler
+
+        path = os.path.join(directory, f"{os.getpid()}.stack")
+        stream_file = open(path + ".new", "a", encoding="utf-8")  # noqa: SIM115
+        faulthandler.register(_signal.SIGRTMIN + 4, file=stream_file, all_threads=True, chain=False)
+        os.replace(path + ".new", path)
+    except (ImportError, AttributeError, OSError, ValueError, RuntimeError):
+        return  # no stacks for this process: p says so, the program runs on
+    _stack_file[:] = [stream_file]
 
 
 def _say_hello() -> None:
@@ -144,6 +170,7 @@ def _patch_multiprocessing(process_module: Any) -> None:
             message["ppid"] = parent
         stream.send(message)
         stream.flush_on_sigterm()
+        _register_stacks()
         code = 1
         try:
             code = bootstrap(self, *args, **kwargs)

@@ -31,6 +31,7 @@ from mproc_tui.core.listener import BatchCallback
 from mproc_tui.core.orphans import ProgramOrphans, alive, wait_ended
 from mproc_tui.core.process_control import create_time_of, signal_descendant, signal_group
 from mproc_tui.core.records import LogEntry
+from mproc_tui.core.stacks import STACKS_VARIABLE, StackDirectory
 from mproc_tui.core.workers import FIRST_ROW, STOPPING_SIGNALS, SupervisorError
 
 MAIN_NAME = "MainProcess"
@@ -91,19 +92,10 @@ class _Process:
         self.stop_requested = False
 
     def status(self) -> ProgramProcessStatus:
-        return ProgramProcessStatus(
-            self.row_id,
-            self.pid,
-            self.parent_pid,
-            self.name,
-            self.daemon,
-            self.kind,
-            self.start_method,
-            self.started_at,
-            self.ended_at,
-            self.exit_code,
-            self.create_time,
-            self.stop_requested,
+        return ProgramProcessStatus(  # (its fields, in this order)
+            *(self.row_id, self.pid, self.parent_pid, self.name, self.daemon, self.kind),
+            *(self.start_method, self.started_at, self.ended_at, self.exit_code),
+            *(self.create_time, self.stop_requested),
         )
 
 
@@ -135,6 +127,7 @@ class ProgramRun:
         self._processes: dict[int, _Process] = {}  # by pid
         self.next_row = first_row  # the next process's row (a rerun's follow the last run's)
         self._directory = tempfile.mkdtemp(prefix="mproc-tui-run-")  # 0700
+        self.stacks = StackDirectory(within=self._directory)  # p: its processes' stacks
         self._link = AgentLink(
             os.path.join(self._directory, "agent.sock"), on_logs, self._event, self._row_of
         )
@@ -159,6 +152,7 @@ class ProgramRun:
         environment["MPROC_TUI_AGENT_SOCKET"] = self._link.path
         environment["MPROC_TUI_AGENT_LEVEL"] = str(self._level)
         environment[HELLO_VARIABLE] = "1"  # the first interpreter's agent says hello
+        environment[STACKS_VARIABLE] = self.stacks.path
         if self._start_method:
             environment["MPROC_TUI_AGENT_START_METHOD"] = self._start_method
         output = subprocess.PIPE if self._capture else None

@@ -60,8 +60,12 @@ def register_stack_dumps(directory: str | None = None) -> bool:
 class StackDirectory:
     """The app's side: the 0700 directory the dumps go to, made once, removed at the end."""
 
-    def __init__(self) -> None:
-        self.path = tempfile.mkdtemp(prefix="mproc-tui-stacks-")
+    def __init__(self, within: str | None = None) -> None:
+        if within is None:
+            self.path = tempfile.mkdtemp(prefix="mproc-tui-stacks-")
+        else:  # a watched program's: in its run's own 0700 directory
+            self.path = os.path.join(within, "stacks")
+            os.mkdir(self.path, 0o700)
 
     def can_dump(self, pid: int) -> bool:
         """The process registered its handler: signalling it is safe."""
@@ -128,7 +132,7 @@ def _why_no_stack(directory: StackDirectory, name: str, pid: int, create_time: f
         return f"{name} is stopped (SIGSTOP): it can show its stack once it continues (s, CONT)."
     if not directory.can_dump(pid):
         return (
-            f"{name} cannot show its stack: mproc-tui shows the stacks of the Python"
-            " processes it starts (workers and what they start through multiprocessing)."
+            f"{name} cannot show its stack: mproc-tui shows the stacks of Python processes"
+            " it starts or watches (workers, a watched program's, and what they start)."
         )
     return ""

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 from functools import partial
+from typing import TYPE_CHECKING
 
 from mproc_tui.core.stack_text import StackReport
 from mproc_tui.core.stacks import read_stacks
@@ -13,6 +14,10 @@ from mproc_tui.core.workers import SupervisorError
 from mproc_tui.ui.feedback import inform, reporting_errors, warn
 from mproc_tui.ui.worker_screen import WorkerScreen
 
+if TYPE_CHECKING:  # (run mode's modules: imported when a program is watched)
+    from mproc_tui.core.program import ProgramRun
+    from mproc_tui.core.rows import WorkerRow
+
 
 class InspectKeys(WorkerScreen):
     """``p`` shows the selected worker's stacks (or, on a child's row, that child's);
@@ -20,9 +25,11 @@ class InspectKeys(WorkerScreen):
 
     def action_stacks(self) -> None:
         worker_id = self._selected()
-        if worker_id is None or self._program_process(
-            worker_id, "belongs to the watched program: its stack cannot be read yet."
-        ):
+        if worker_id is None:
+            return
+        program = self.program
+        if program is not None and self._owner(worker_id) is program:
+            self._program_stacks(program, worker_id)
             return
         row = self.worker_table.row_of(worker_id)
         try:
@@ -32,15 +39,25 @@ class InspectKeys(WorkerScreen):
             return
         if row is None or status.pid is None:
             return
-        name, pid, create_time = row.name, status.pid, status.create_time
         child_pid = self.worker_table.selected_child_pid
-        if child_pid is not None:
-            child = next((child for child in row.children if child.pid == child_pid), None)
-            name = child.name if child is not None else f"process {child_pid}"
-            pid, create_time = child_pid, None
+        name, pid, create_time = _chosen(row, status.pid, status.create_time, child_pid)
         from mproc_tui.ui.screens.stack_screen import StackScreen  # (a dialog: not at start)
 
         reader = partial(_read, self.supervisor, worker_id, child_pid, name, pid, create_time)
+        self.app.push_screen(StackScreen(reader, name))
+
+    def _program_stacks(self, program: ProgramRun, worker_id: int) -> None:
+        """A watched program's process (or, on a child's row, that child): its agent
+        registered it for the same signal as a worker."""
+        row = self.worker_table.row_of(worker_id)
+        status = next((s for s in program.poll() if s.row_id == worker_id), None)
+        if row is None or status is None:
+            return
+        child_pid = self.worker_table.selected_child_pid
+        name, pid, create_time = _chosen(row, status.pid, status.create_time, child_pid)
+        from mproc_tui.ui.screens.stack_screen import StackScreen  # (a dialog: not at start)
+
+        reader = partial(read_stacks, program.stacks, name, pid, create_time)
         self.app.push_screen(StackScreen(reader, name))
 
     def action_level(self) -> None:
@@ -82,3 +99,13 @@ def _read(
     except SupervisorError:  # cleared meanwhile: its stack says it has exited
         names = {}
     return read_stacks(directory, name, pid, create_time, names)
+
+
+def _chosen(
+    row: WorkerRow, pid: int, create_time: float | None, child_pid: int | None
+) -> tuple[str, int, float | None]:
+    """The row's process, or on a child's row (the tree) that child: name, pid, create time."""
+    if child_pid is None:
+        return row.name, pid, create_time
+    child = next((child for child in row.children if child.pid == child_pid), None)
+    return (child.name if child is not None else f"process {child_pid}"), child_pid, None
