@@ -260,6 +260,10 @@ async def test_k_on_the_main_process_asks_about_what_it_started() -> None:
             lambda: {"MainProcess", "outer", "inner"} <= set(rows_by_name(app)),
             "the program's three processes as rows",
         )
+        # The subprocess is no row: the main row's child once a sweep has found it.
+        await wait_for(
+            pilot, lambda: rows_by_name(app)["MainProcess"]["children"] == "1", "the subprocess"
+        )
         pids = [int(row["pid"]) for row in table_rows(app)]
         app.main_screen.worker_table.move_cursor(0)
         await pilot.press("k")
