@@ -6,6 +6,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Generic, TypeVar
 
 import pytest
 
@@ -45,6 +46,26 @@ class Collector:
 
     def messages(self, worker_id: int) -> list[str]:
         return [entry.message for entry in self.of(worker_id)]
+
+
+Note = TypeVar("Note")
+
+
+class Heard(Generic[Note]):
+    """What a supervisor says through a callback (restarts, memory), from its threads."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._notes: list[Note] = []
+
+    def __call__(self, note: Note) -> None:
+        with self._lock:
+            self._notes.append(note)
+
+    @property
+    def notes(self) -> list[Note]:
+        with self._lock:
+            return list(self._notes)
 
 
 @pytest.fixture(autouse=True)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 
 import psutil
@@ -10,7 +9,7 @@ import psutil
 from mproc_tui.core.memory_limit import MemoryNote, OverLimit
 from mproc_tui.core.restart_policy import Restart, RestartPolicy
 from mproc_tui.core.supervisor import Supervisor, WorkerSpec
-from tests.conftest import Collector, support_target, wait_until
+from tests.conftest import Collector, Heard, support_target, wait_until
 
 MB = 1 << 20
 
@@ -25,20 +24,10 @@ def test_only_a_worker_over_at_every_reading_for_long_enough_is_due() -> None:
     assert over.read({1: (200, 100)}, now=11) == []
 
 
-class Heard:
-    def __init__(self) -> None:
-        self.lock = threading.Lock()
-        self.notes: list[MemoryNote] = []
-
-    def __call__(self, note: MemoryNote) -> None:
-        with self.lock:
-            self.notes.append(note)
-
-
 def test_a_growing_worker_is_stopped_then_restarted_by_its_policy(
     make_supervisor: Callable[..., Supervisor], collector: Collector
 ) -> None:
-    heard = Heard()
+    heard: Heard[MemoryNote] = Heard()
     supervisor = make_supervisor(on_memory=heard, grace=1.0)
     policy = RestartPolicy(Restart.ON_FAILURE, max_restarts=1, backoff=0.2)
     spec = WorkerSpec(target=support_target("grows"), restart=policy, max_rss=100 * MB)
@@ -56,7 +45,7 @@ def test_a_growing_worker_is_stopped_then_restarted_by_its_policy(
 def test_a_workers_children_count_toward_its_memory(
     make_supervisor: Callable[..., Supervisor], collector: Collector
 ) -> None:
-    heard = Heard()
+    heard: Heard[MemoryNote] = Heard()
     supervisor = make_supervisor(on_memory=heard, grace=1.0)
     spec = WorkerSpec(target=support_target("child_holds_memory"), max_rss=100 * MB)
     worker_id = supervisor.spawn(spec)

@@ -5,28 +5,11 @@ from __future__ import annotations
 import itertools
 import os
 import signal
-import threading
 from collections.abc import Callable
 
 from mproc_tui.core.restart_policy import Restart, RestartNote, RestartPolicy
 from mproc_tui.core.supervisor import Supervisor, WorkerSpec
-from tests.conftest import Collector, support_target, wait_until
-
-
-class Notes:
-    """What the supervisor says about restarts, from its threads."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self.notes: list[RestartNote] = []
-
-    def __call__(self, note: RestartNote) -> None:
-        with self._lock:
-            self.notes.append(note)
-
-    def delays(self) -> list[float | None]:
-        with self._lock:
-            return [note.delay for note in self.notes]
+from tests.conftest import Collector, Heard, support_target, wait_until
 
 
 def crasher(policy: RestartPolicy) -> WorkerSpec:
@@ -45,7 +28,7 @@ def runs(collector: Collector, worker_id: int) -> list[float]:
 def test_a_crash_loop_restarts_in_place_more_slowly_up_to_its_limit(
     make_supervisor: Callable[..., Supervisor], collector: Collector, start_method: str
 ) -> None:
-    notes = Notes()
+    notes: Heard[RestartNote] = Heard()
     supervisor = make_supervisor(start_method, on_restart=notes)
     policy = RestartPolicy(Restart.ON_FAILURE, max_restarts=3, backoff=0.3)
     worker_id = supervisor.spawn(crasher(policy))
@@ -55,7 +38,7 @@ def test_a_crash_loop_restarts_in_place_more_slowly_up_to_its_limit(
     assert status.restarts == 3 and status.exit_code == 1 and status.restart_at is None
     assert status.name == first.name and status.pid != first.pid  # one row, a new process
     assert [status.worker_id for status in supervisor.poll()] == [worker_id]
-    assert notes.delays() == [0.3, 0.6, 1.2, None]
+    assert [note.delay for note in notes.notes] == [0.3, 0.6, 1.2, None]
     started = runs(collector, worker_id)
     assert len(started) == 4
     gaps = [later - earlier for earlier, later in itertools.pairwise(started)]
