@@ -2,7 +2,9 @@
 
 Records are handed on in batches, at most one batch per ``batch_interval``,
 because a widget updated once per record caps near 500 lines/s while batches of
-a thousand reach over 100k/s. A record that comes after a quiet spell goes at once.
+a thousand reach over 100k/s. A record that comes after a quiet spell goes within
+``HOLD_SECONDS``: it waits that long for records of other workers made before it,
+so that a batch is in creation order (``record_order.py``).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import time
 from collections.abc import Callable
 
 from mproc_tui.core.channel import LogChannel
+from mproc_tui.core.record_order import HOLD_SECONDS, Run, TimeOrder
 from mproc_tui.core.records import LogEntry
 
 BatchCallback = Callable[[list[LogEntry]], None]
@@ -45,6 +48,7 @@ class LogListener:
         self._ended_event = threading.Condition(self._lock)
         self._stopping = False
         self._thread = threading.Thread(target=self._run, name="mproc-tui-logs", daemon=True)
+        self._order = TimeOrder()
         self.received = 0
 
     def start(self) -> None:
@@ -87,13 +91,14 @@ class LogListener:
             os.write(self._wake_write, b"x")
 
     def _run(self) -> None:
-        pending: list[LogEntry] = []
+        pending: list[tuple[float, Run]] = []  # (when read, run)
         last_delivery = time.monotonic()
         finished: list[int] = []
         while True:
             self._register_new_channels()
-            timeout = self._batch_interval if pending else 0.25
-            for key, _events in self._selector.select(timeout):
+            for key, _events in self._selector.select(
+                self._timeout(pending, finished, last_delivery)
+            ):
                 channel = key.data
                 if channel is None:
                     self._drain_wakeups()
@@ -102,7 +107,8 @@ class LogListener:
                     entries, ended = channel.read_entries()
                 except Exception:  # one broken channel must not end the transport
                     entries, ended = [], True
-                pending.extend(entries)
+                if entries:
+                    pending.append((time.monotonic(), (channel.stream, entries)))
                 if ended:
                     self._selector.unregister(channel.fileno())
                     channel.close()
@@ -112,11 +118,23 @@ class LogListener:
             if (pending or finished) and (
                 now - last_delivery >= self._batch_interval or self._stopping
             ):
-                if pending:
-                    self._deliver(pending)
-                    pending = []
-                last_delivery = now
+                # Held back: runs read too recently for an older record to be behind them.
+                cutoff = now if self._stopping else now - HOLD_SECONDS
+                ended = set(finished)
+                ready: list[Run] = []
+                held: list[tuple[float, Run]] = []
+                for item in pending:
+                    if item[0] <= cutoff or item[1][0] in ended:
+                        ready.append(item[1])
+                    else:
+                        held.append(item)
+                pending = held
+                if ready:
+                    self._deliver(self._order.merge(ready))
+                    last_delivery = now
                 if finished:
+                    for stream in finished:
+                        self._order.forget(stream)
                     with self._ended_event:
                         self._ended.update(finished)
                         self._ended_event.notify_all()
@@ -125,13 +143,26 @@ class LogListener:
                 self._final_drain()
                 return
 
+    def _timeout(
+        self, pending: list[tuple[float, Run]], finished: list[int], last_delivery: float
+    ) -> float:
+        """Until the next batch is due: the interval since the last one, and the oldest
+        run's hold both over; a quarter second when there is nothing to deliver."""
+        if not pending and not finished:
+            return 0.25
+        due = last_delivery + self._batch_interval
+        if pending:
+            due = max(due, pending[0][0] + HOLD_SECONDS)
+        return max(0.0, due - time.monotonic())
+
     def _final_drain(self) -> None:
-        entries: list[LogEntry] = []
+        runs: list[Run] = []
         for channel in self._channels.values():
             received, _ended = channel.read_entries()
-            entries.extend(received)
-        if entries:
-            self._deliver(entries)
+            if received:
+                runs.append((channel.stream, received))
+        if runs:
+            self._deliver(self._order.merge(runs))
 
     def _deliver(self, entries: list[LogEntry]) -> None:
         self.received += len(entries)
