@@ -72,14 +72,25 @@ async def wait_state(
 
 
 def screen_text(app: MprocApp) -> str:
-    """The screen as plain text, from the app's own SVG screenshot (one line per row)."""
+    """The screen as plain text, from the app's own SVG screenshot: one line per row, each
+    piece of text at its column (a run of spaces is not drawn as text, only as a gap)."""
     svg = app.export_screenshot()
     rows: dict[float, list[tuple[float, str]]] = {}
-    for x, y, text in re.findall(r'<text[^>]*?x="([\d.]+)" y="([\d.]+)"[^>]*>([^<]*)</text>', svg):
+    pieces = re.findall(
+        r'<text class="terminal-[^"]*-r[^"]*" x="([\d.]+)" y="([\d.]+)"[^>]*>([^<]*)</text>', svg
+    )
+    for x, y, text in pieces:
         rows.setdefault(float(y), []).append((float(x), html.unescape(text)))
-    return "\n".join(
-        "".join(text for _, text in sorted(parts)) for _, parts in sorted(rows.items())
-    ).replace("\xa0", " ")
+    lines = []
+    for _, parts in sorted(rows.items()):
+        line = ""
+        for x, text in sorted(parts):
+            line = line.ljust(round(x / CELL_WIDTH)) + text
+        lines.append(line.replace("\xa0", " "))
+    return "\n".join(lines)
+
+
+CELL_WIDTH = 12.2  # pixels a cell in Textual's screenshots
 
 
 def gone(pid: int) -> bool:

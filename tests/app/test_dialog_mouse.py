@@ -24,7 +24,7 @@ from mproc_tui.ui.screens.quit_screen import QuitScreen
 from mproc_tui.ui.screens.signal_screen import SignalScreen
 from mproc_tui.ui.screens.spawn_screen import SpawnScreen
 from tests.app.helpers import SIZE, gone, make_app, table_rows, wait_for, wait_rows
-from tests.support.scenes import ENTRIES
+from tests.support.scene_records import ENTRIES
 
 Open = Callable[[Pilot[None], MprocApp], Awaitable[None]]
 

@@ -25,7 +25,7 @@ from tests.app.helpers import (
     wait_state,
 )
 from tests.conftest import TESTS, support_target
-from tests.support.scenes import ENTRIES
+from tests.support.scene_records import ENTRIES
 
 
 def _fill(app: object, **fields: str) -> None:

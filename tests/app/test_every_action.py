@@ -21,9 +21,12 @@ from textual.pilot import Pilot
 
 from mproc_tui.core.program import ProgramCommand
 from mproc_tui.core.supervisor import WorkerSpec
+from mproc_tui.core.text import format_log_lines
 from mproc_tui.ui.app import MprocApp
 from mproc_tui.ui.keys import KeyArea, lent_action
+from mproc_tui.ui.log_filter import SearchQuery
 from mproc_tui.ui.main_screen import MainScreen
+from mproc_tui.ui.screens.columns_screen import ColumnsScreen
 from mproc_tui.ui.screens.export_screen import ExportScreen
 from mproc_tui.ui.screens.help_screen import HelpScreen
 from mproc_tui.ui.screens.level_screen import LevelScreen
@@ -33,7 +36,7 @@ from mproc_tui.ui.screens.spawn_screen import SpawnScreen
 from mproc_tui.ui.screens.stack_screen import StackScreen
 from mproc_tui.ui.textual_internals import FooterKey, HeaderIcon
 from tests.app.helpers import SIZE, make_app, table_rows, wait_for, wait_rows
-from tests.support.scenes import ENTRIES, entry
+from tests.support.scene_records import ENTRIES, entry
 
 Arrange = Callable[[Pilot[None], MprocApp], Awaitable[None]]
 Check = Callable[[MprocApp], bool]
@@ -99,7 +102,7 @@ async def records_scrolled_up(pilot: Pilot[None], app: MprocApp) -> None:
 
 async def a_search_on_a_match(pilot: Pilot[None], app: MprocApp) -> None:
     await records(pilot, app)
-    app.main_screen.log_view.search = "renamed"
+    app.main_screen.log_view.search = SearchQuery("renamed")
     app.main_screen.log_view.pane.find(True)
     app.main_screen.log_view.pane.find(
         True
@@ -140,8 +143,30 @@ def step_moved(forward: bool) -> Check:
     return moved
 
 
+async def a_marked_worker(pilot: Pilot[None], app: MprocApp) -> None:
+    await one_worker(pilot, app)
+    app.main_screen.worker_table.marked = frozenset({1})
+
+
+async def records_from_a_logger(pilot: Pilot[None], app: MprocApp) -> None:
+    app.main_screen.log_view.pane.add_entries([LOGGER_RECORD])
+    await pilot.pause()
+
+
+def copied(text: str) -> Check:
+    return lambda app: app.clipboard == text
+
+
+def notified(words: str) -> Check:
+    return lambda app: any(words in str(note.message) for note in app._notifications)
+
+
 def min_level(level: int) -> Check:
     return lambda app: app.main_screen.log_view.log_filter.min_level == level
+
+
+LOGGER_RECORD = entry(1.0, 20, "Process-1", "hi", logger="app.db")
+LOGGER_LINE = format_log_lines(LOGGER_RECORD, logger=True)[0]
 
 
 @dataclass(frozen=True)
@@ -183,8 +208,18 @@ PROBES: dict[str, Probe] = {
     "search_step(False)": Probe(a_search_on_a_match, step_moved(forward=False)),
     "close_search": Probe(the_search_box_open, lambda app: not app.main_screen.log_view.searching),
     "filter_worker": Probe(
-        one_worker, lambda app: app.main_screen.log_view.log_filter.worker_id == 1
+        one_worker, lambda app: app.main_screen.log_view.log_filter.workers == {1}
     ),
+    "filter_logger": Probe(
+        records_from_a_logger, lambda app: app.main_screen.log_view.log_filter.logger == "app.db"
+    ),
+    "toggle_logger_names": Probe(records, lambda app: not app.main_screen.log_view.logger_names),
+    "copy(False)": Probe(records_from_a_logger, copied(LOGGER_LINE)),
+    "copy(True)": Probe(records_from_a_logger, copied(LOGGER_LINE)),
+    "page": Probe(records, notified("cannot hand the screen to a pager")),
+    "toggle_mark": Probe(one_worker, lambda app: app.main_screen.worker_table.marked == {1}),
+    "unmark_all": Probe(a_marked_worker, lambda app: not app.main_screen.worker_table.marked),
+    "choose_columns": Probe(nothing, on_screen(ColumnsScreen)),
     "toggle_wrap": Probe(records, lambda app: app.main_screen.log_view.wrap),
     **{f"min_level({level})": Probe(records, min_level(level)) for level in (10, 20, 30, 40, 50)},
 }

@@ -11,6 +11,7 @@ from textual.widgets import Input
 
 from mproc_tui.core.supervisor import WorkerSpec
 from mproc_tui.ui.app import MprocApp
+from mproc_tui.ui.log_filter import SearchQuery
 from mproc_tui.ui.screens.detail_screen import DetailScreen
 from mproc_tui.ui.screens.export_screen import ExportScreen
 from mproc_tui.ui.widgets.log_pane import LogPane
@@ -162,7 +163,7 @@ async def test_search_highlights_and_steps_through_matches() -> None:
         await wait_for(
             pilot, lambda: not app.main_screen.log_view.search_box.display, "the box to close"
         )
-        assert pane.search == "" and str(pane.border_title) == "Logs"
+        assert not pane.search and str(pane.border_title) == "Logs"
         assert "record 1" in screen_text(app)  # the view stayed where the search left it
 
 
@@ -189,17 +190,17 @@ async def test_f3_steps_and_a_missing_term_says_so() -> None:
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         pane = start_flood(app, count=50)
         await wait_for(pilot, lambda: pane.line_count == 50, "50 lines")
-        app.main_screen.log_view.search = "record 4"
+        app.main_screen.log_view.search = SearchQuery("record 4")
         await pilot.press("f3")
         assert pane.cursor is not None
         before = pane.cursor
         await pilot.press("shift+f3")
         assert pane.cursor != before
-        app.main_screen.log_view.search = "no such text"
+        app.main_screen.log_view.search = SearchQuery("no such text")
         await pilot.press("f3")
         await wait_for(
             pilot,
-            lambda: any("No line contains" in toast for toast in toasts(app)),
+            lambda: any("No line matches" in toast for toast in toasts(app)),
             "a notification",
         )
 
@@ -339,7 +340,7 @@ async def test_previous_match_keys_that_every_terminal_sends() -> None:
         await wait_for(
             pilot, lambda: not app.main_screen.log_view.search_box.display, "the box to close"
         )
-        assert pane.search == ""
+        assert not pane.search
         view = app.main_screen.log_view
         view.log_filter = replace(view.log_filter, min_level=logging.CRITICAL)
         await pilot.press("e")
@@ -390,8 +391,8 @@ async def test_l_right_after_an_arrow_filters_by_the_newly_selected_worker() -> 
         await wait_rows(pilot, app, 2)
         await pilot.press("down", "l")  # in one go: no time for a message in between
         view = app.main_screen.log_view
-        await wait_for(pilot, lambda: view.log_filter.worker_id is not None, "a worker filter")
-        assert view.log_filter.worker_name == "second"
+        await wait_for(pilot, lambda: view.log_filter.workers is not None, "a worker filter")
+        assert view.log_filter.workers_label == "second"
         assert "second only" in str(view.pane.border_title)
 
 

@@ -229,7 +229,11 @@ async def test_a_program_that_ignores_sigterm_is_killed_after_the_grace_period()
             pilot, lambda: "was killed by SIGKILL" in str(app.title), "SIGKILL after --grace"
         )
         await wait_for(pilot, lambda: all(gone(pid) for pid in pids), "both processes gone")
-        assert rows_by_name(app)["MainProcess"]["exit"] == "-9 SIGKILL"
+        await wait_for(
+            pilot,
+            lambda: rows_by_name(app)["MainProcess"]["exit"] == "-9 SIGKILL",
+            "the table's next refresh to show the exit code",
+        )
         await pilot.press("q")  # nothing runs: no question
         await wait_for(pilot, lambda: not app.is_running, "the app to exit")
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 
 from mproc_tui.core.export import export_records
@@ -27,3 +28,12 @@ def test_json_lines_and_text(tmp_path: Path) -> None:
     assert text[0].endswith("Process-1: [bold]plain\\x1b[2J")  # visible, as on screen
     assert "\x1b" not in "".join(text)
     assert text[-1].strip() == "ValueError: x"
+
+
+def test_text_lines_carry_the_date_and_the_logger(tmp_path: Path) -> None:
+    """A file outlives the day it was written: each line says which day."""
+    created = time.mktime((2026, 12, 2, 9, 30, 15, 0, 0, -1)) + 0.25
+    entry = _entry("paid")._replace(created=created, logger_name="shop.orders")
+    export_records([entry], tmp_path / "out.log", "text")
+    line = (tmp_path / "out.log").read_text().splitlines()[0]
+    assert line == "2026-12-02 09:30:15.250 ERROR    Process-1 [shop.orders]: paid"

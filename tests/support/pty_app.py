@@ -30,10 +30,17 @@ def app_command(*arguments: str) -> list[str]:
 class PtyApp:
     """The app on a pty: keys in, raw screen bytes out, its process tree inspectable."""
 
-    def __init__(self, command: Sequence[str], columns: int = 160, rows: int = 48) -> None:
+    def __init__(
+        self,
+        command: Sequence[str],
+        columns: int = 160,
+        rows: int = 48,
+        env: dict[str, str] | None = None,
+    ) -> None:
         master, slave = pty.openpty()
         fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", rows, columns, 0, 0))
         environment = {**os.environ, "TERM": "xterm-256color", "COLUMNS": str(columns)}
+        environment.update(env or {})
         self.process = subprocess.Popen(
             list(command),
             stdin=slave,

@@ -14,7 +14,6 @@ codes and messages are the real ones.
 from __future__ import annotations
 
 import contextlib
-import logging
 import os
 import sys
 import time
@@ -32,17 +31,18 @@ from mproc_tui.core.rows import WorkerRow
 from mproc_tui.core.stack_text import Frame, StackReport
 from mproc_tui.core.supervisor import WorkerSpec
 from mproc_tui.ui.app import MprocApp
+from mproc_tui.ui.log_filter import SearchQuery
 from mproc_tui.ui.messages import WorkersSampled
 from mproc_tui.ui.options import AppOptions
 from mproc_tui.ui.screens.quit_screen import QuitScreen
 from mproc_tui.ui.screens.spawn_screen import SpawnScreen
 from mproc_tui.ui.screens.stack_screen import StackScreen
+from tests.support.scene_records import ENTRIES, LOGGER_ENTRIES, NOON
 from tests.support.table_scene import EVERY_STATE
 from tests.support.waiting import wait_for
 
 SIZE = (120, 34)
 PROGRAMS = Path(__file__).with_name("programs")
-NOON = 1_700_000_000.0  # 2023-11-14 22:13:20 UTC: every scene's clock starts here
 TIMEOUT = 20.0
 
 
@@ -289,51 +289,6 @@ async def run_ended(pilot: Pilot[None]) -> None:
 
 # -- the log pane and the table, with fixed records and rows ---------------------------------
 
-TRACEBACK = """Traceback (most recent call last):
-  File "/home/user/jobs/report.py", line 12, in build
-    total = sum(row["amount"] for row in rows)
-  File "/home/user/jobs/report.py", line 12, in <genexpr>
-    total = sum(row["amount"] for row in rows)
-KeyError: 'amount'"""
-
-
-def entry(
-    seconds: float, level: int, name: str, message: str, traceback: str | None = None
-) -> LogEntry:
-    return LogEntry(
-        worker_id=1 if name == "Process-1" else 2,
-        created=NOON + seconds,
-        level=level,
-        level_name=logging.getLevelName(level),
-        logger_name="root",
-        process_name=name,
-        pid=4242,
-        thread_name="MainThread",
-        pathname="/home/user/jobs/report.py",
-        lineno=12,
-        function="build",
-        message=message,
-        traceback=traceback,
-    )
-
-
-ENTRIES = [
-    entry(0.000, logging.DEBUG, "Process-1", "start"),
-    entry(0.001, logging.INFO, "renamed worker", "start"),
-    entry(0.250, logging.INFO, "Process-1", "reading 1,204 rows from orders.csv"),
-    entry(0.500, logging.WARNING, "renamed worker", "slow disk: 850 ms for one read"),
-    entry(0.750, logging.ERROR, "Process-1", "report failed", TRACEBACK),
-    entry(1.000, logging.CRITICAL, "renamed worker", "giving up after 3 tries"),
-    entry(1.250, logging.INFO, "renamed worker", "[@click=app.quit]literal[/] \x1b[2J text"),
-    entry(
-        1.500,
-        logging.INFO,
-        "Process-1",
-        "a long line: " + " ".join(f"item-{number}" for number in range(30)),
-    ),
-    entry(2.000, logging.INFO, "Process-1", "end"),
-]
-
 
 async def mixed_levels(pilot: Pilot[None]) -> None:
     """Every level, a traceback, and markup and escapes shown literally."""
@@ -349,9 +304,21 @@ async def wrapped_search(pilot: Pilot[None]) -> None:
     pane = app.main_screen.log_view.pane
     pane.add_entries(ENTRIES)
     await pilot.press("w")
-    app.main_screen.log_view.search = "item-2"
+    app.main_screen.log_view.search = SearchQuery("item-2")
     await until(pilot, lambda: "wrapped — search" in pane.title, "the wrapped lines and search")
     await until(pilot, lambda: pane.is_vertical_scroll_end, "the newest record")
+    await _settle(pilot)
+
+
+async def logger_names(pilot: Pilot[None]) -> None:
+    """Loggers named on their lines, a captured print, a regular expression counted."""
+    app = app_of(pilot)
+    view = app.main_screen.log_view
+    view.pane.add_entries(LOGGER_ENTRIES)
+    view.search = SearchQuery(r"order \d paid", regex=True)
+    await until(pilot, lambda: bool(view.pane.search), "the search down in the pane")
+    view.pane.find(True)
+    await until(pilot, lambda: "(1/2)" in view.pane.title, "the first of two matches")
     await _settle(pilot)
 
 
@@ -382,6 +349,19 @@ SCENES = (
     ),
     Scene(
         "log-wrapped-search", "w wraps long lines; / highlights matches", staged_app, wrapped_search
+    ),
+    Scene(
+        "log-loggers",
+        "Each line names its logger; Ctrl+R searches by regular expression, matches counted",
+        staged_app,
+        logger_names,
+    ),
+    Scene(
+        "table-80",
+        "At 80 columns: PID, name, daemon, state and exit code in full",
+        staged_app,
+        lesson,
+        size=(80, 24),
     ),
     Scene(
         "stacks",

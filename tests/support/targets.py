@@ -127,6 +127,13 @@ def say(*messages: str) -> None:
     time.sleep(30)
 
 
+def say_as(logger: str, *messages: str) -> None:
+    """Log each message at INFO through the named logger, then stay up to be looked at."""
+    for message in messages:
+        logging.getLogger(logger).info(message)
+    time.sleep(30)
+
+
 def helper_sleeps() -> None:
     time.sleep(3600)
 

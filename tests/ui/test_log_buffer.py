@@ -9,7 +9,8 @@ from rich.cells import cell_len
 
 from mproc_tui.core.records import LogEntry
 from mproc_tui.core.text import format_log_lines
-from mproc_tui.ui.log_buffer import LogBuffer, LogFilter, WrapLayout, first_line_cells
+from mproc_tui.ui.log_buffer import LogBuffer, WrapLayout, first_line_cells
+from mproc_tui.ui.log_filter import LogFilter, SearchQuery
 
 
 def record(
@@ -73,9 +74,10 @@ def test_a_filter_shows_some_lines_and_new_ones_as_they_come() -> None:
     assert [entry.message for entry in buffer.shown_entries()] == ["record 2", "record 3"]
     growth = buffer.add([record(4, logging.DEBUG), record(5, logging.WARNING)])
     assert growth.lines == 1
-    buffer.set_filter(LogFilter(worker_id=2, worker_name="two"))
+    buffer.set_filter(LogFilter(workers=frozenset({2}), workers_label="two"))
     assert [entry.message for entry in buffer.shown_entries()] == ["record 2"]
-    assert LogFilter(min_level=logging.ERROR, worker_id=2, worker_name="two").describe() == [
+    two_only = LogFilter(min_level=logging.ERROR, workers=frozenset({2}), workers_label="two")
+    assert two_only.describe() == [
         "level ≥ ERROR",
         "two only",
     ]
@@ -86,12 +88,13 @@ def test_a_filter_shows_some_lines_and_new_ones_as_they_come() -> None:
 def test_search_finds_the_next_and_previous_match_and_wraps_around() -> None:
     buffer = LogBuffer(max_lines=10)
     buffer.add(record(number) for number in range(6))
-    assert buffer.find("RECORD 4", start=0) == 4  # any case
+    assert buffer.find(SearchQuery("RECORD 4"), start=0) == 4  # any case
     assert buffer.cursor == 4
-    assert buffer.find("record", start=5) == 0  # around the end
-    assert buffer.find("record 1", start=0, forward=False) == 1  # backwards, around the start
-    assert buffer.find("nowhere", start=0) is None
-    assert buffer.find("", start=0) is None
+    assert buffer.find(SearchQuery("record"), start=5) == 0  # around the end
+    backwards = buffer.find(SearchQuery("record 1"), start=0, forward=False)
+    assert backwards == 1  # backwards, around the start
+    assert buffer.find(SearchQuery("nowhere"), start=0) is None
+    assert buffer.find(SearchQuery(""), start=0) is None
 
 
 def test_wrapping_counts_rows_and_maps_them_back_to_lines() -> None:

@@ -16,7 +16,8 @@ ExportFormat = Literal["json", "text"]
 def export_records(entries: Iterable[LogEntry], path: str | Path, form: ExportFormat) -> int:
     """Write every entry (creating or replacing ``path``); returns how many were written.
 
-    Text is made safe as on screen: escapes and control characters stay visible.
+    Text is made safe as on screen (escapes and control characters stay visible), each
+    line dated and naming its logger (a file outlives the day it was written).
     """
     written = 0
     with Path(path).open("w", encoding="utf-8") as file:
@@ -24,6 +25,10 @@ def export_records(entries: Iterable[LogEntry], path: str | Path, form: ExportFo
             if form == "json":
                 file.write(entry_to_json(entry) + "\n")
             else:
-                file.write("".join(line + "\n" for line in format_log_lines(entry)))
+                file.write(
+                    "".join(
+                        line + "\n" for line in format_log_lines(entry, logger=True, dated=True)
+                    )
+                )
             written += 1
     return written

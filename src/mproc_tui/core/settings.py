@@ -1,4 +1,4 @@
-"""What the user chose last time (theme, table/log split), kept between runs.
+"""What the user chose last time (theme, table/log split, columns), kept between runs.
 
 Stored as JSON in ``$XDG_CONFIG_HOME/mproc-tui/settings.json`` (``~/.config`` when
 unset). A missing, unreadable or malformed file means the defaults: settings are a
@@ -8,6 +8,7 @@ convenience and must never stop the app from starting.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import json
 import os
 from dataclasses import asdict, dataclass, fields, replace
@@ -20,6 +21,9 @@ SPLIT_RANGE = (1, 9)  # the table's share of the height, in tenths
 class Settings:
     theme: str = "textual-dark"
     table_share: int = 4  # tenths of the height for the table; the log pane has the rest
+    hidden_columns: list[str] = dataclasses.field(
+        default_factory=list
+    )  # the table's, turned off (C)
 
     def with_share(self, step: int) -> Settings:
         low, high = SPLIT_RANGE
@@ -45,6 +49,9 @@ def load_settings(path: Path | None = None) -> Settings:
         value = data.get(field.name)
         if isinstance(value, type(getattr(defaults, field.name))):
             chosen[field.name] = value
+    hidden = chosen.get("hidden_columns")
+    if isinstance(hidden, list):
+        chosen["hidden_columns"] = [key for key in hidden if isinstance(key, str)]
     settings = replace(defaults, **chosen)  # type: ignore[arg-type]
     return settings.with_share(0)  # a share out of range comes back into it
 

@@ -94,19 +94,20 @@ def format_duration(seconds: float | None) -> str:
 LOG_PREFIX_WIDTH = 22  # "HH:MM:SS.mmm LEVEL    "
 
 
-def _clock(created: float) -> str:
-    """``HH:MM:SS.mmm``; a timestamp no clock can show becomes question marks."""
+def _clock(created: float, dated: bool = False) -> str:
+    """``HH:MM:SS.mmm`` (``YYYY-MM-DD HH:MM:SS.mmm`` dated); a timestamp no clock can
+    show becomes question marks."""
     try:
         second = math.floor(created)
-        return f"{_wall_clock(second)}.{int((created - second) * 1000):03d}"
+        return f"{_wall_clock(second, dated)}.{int((created - second) * 1000):03d}"
     except (OverflowError, ValueError, OSError, TypeError):
-        return "??:??:??.???"
+        return "????-??-?? ??:??:??.???" if dated else "??:??:??.???"
 
 
 @functools.lru_cache(maxsize=256)
-def _wall_clock(second: int) -> str:
+def _wall_clock(second: int, dated: bool) -> str:
     """``HH:MM:SS`` of a second: a flood's records share a few (strftime is 3 us a call)."""
-    return time.strftime("%H:%M:%S", time.localtime(second))
+    return time.strftime("%Y-%m-%d %H:%M:%S" if dated else "%H:%M:%S", time.localtime(second))
 
 
 def _body(entry: LogEntry) -> str:
@@ -126,19 +127,26 @@ def display_line_count(entry: LogEntry) -> int:
     return _body(entry).count("\n") + 1
 
 
-def format_log_lines(entry: LogEntry) -> list[str]:
+CAPTURED_STREAMS = ("stdout", "stderr")  # a worker's prints: always named on its lines
+
+
+def format_log_lines(entry: LogEntry, logger: bool = False, dated: bool = False) -> list[str]:
     """Render a record as display lines: a prefixed first line, then continuation lines.
 
     The prefix is ``HH:MM:SS.mmm LEVEL    name: message`` so the lesson's
-    ``Process-1: start`` reads as it does with ``%(processName)s: %(message)s``.
+    ``Process-1: start`` reads as it does with ``%(processName)s: %(message)s``; with
+    ``logger``, a logger other than the root one follows the name (``Process-1 [app.db]``),
+    as captured prints always do (``[stdout]``); ``dated`` puts the date first.
     Every field is made safe, and a malformed record gives a readable line, not an error.
     """
     try:
-        prefix = f"{_clock(entry.created)} {safe_text(str(entry.level_name)):<8.8} "
+        clock = _clock(entry.created, dated)
+        prefix = f"{clock} {safe_text(str(entry.level_name)):<8.8} "
         message_lines = record_body_lines(entry)
         name = safe_text(str(entry.process_name))
-        if entry.logger_name in ("stdout", "stderr"):
-            name = f"{name} [{entry.logger_name}]"
+        logger_name = entry.logger_name
+        if logger_name in CAPTURED_STREAMS or (logger and logger_name and logger_name != "root"):
+            name = f"{name} [{safe_text(str(logger_name))}]"
     except Exception as error:
         return [f"<unreadable record from worker {entry[0]!r}: {type(error).__name__}>"]
     lines = [f"{prefix}{name}: {safe_text(message_lines[0])}"]

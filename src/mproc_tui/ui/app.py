@@ -156,6 +156,7 @@ class MprocApp(App[None]):
         if self.settings.theme in self.available_themes:
             self.theme = self.settings.theme
         self.main_screen.apply_split(self.settings.table_share)
+        self.main_screen.worker_table.show_columns(frozenset(self.settings.hidden_columns))
         self.theme_changed_signal.subscribe(self, self._theme_changed)
         self.set_interval(self.options.refresh, self.refresh_workers)
         if not self.is_headless:
@@ -315,6 +316,11 @@ class MprocApp(App[None]):
                     seen.add(binding.action)
                     title, key = area.palette_title(binding), f"key: {key_text(binding)}"
                     yield SystemCommand(title, key, partial(owner.run_action, binding.action))
+
+    @on(WorkerTable.ColumnsChosen)
+    def _columns_chosen(self, message: WorkerTable.ColumnsChosen) -> None:
+        self.settings = replace(self.settings, hidden_columns=sorted(message.hidden))
+        save_settings(self.settings)
 
     @on(WorkerTable.ResizeRequested)
     def _resize_split(self, message: WorkerTable.ResizeRequested) -> None:

@@ -7,70 +7,40 @@ search and wrapping) are tested without a terminal.
 
 from __future__ import annotations
 
-import logging
 import operator
 from bisect import bisect_right
 from collections import deque
 from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import NamedTuple
 
 from rich.cells import cell_len
 
 from mproc_tui.core.records import LogEntry, Record
 from mproc_tui.core.text import (
+    CAPTURED_STREAMS,
     LOG_PREFIX_WIDTH,
     display_line_count,
     format_log_lines,
-    safe_text,
 )
 from mproc_tui.ui.line_store import Line, LineStore
+from mproc_tui.ui.log_filter import ROOT_LOGGER, LogFilter, SearchQuery
 
 # Records are kept as plain tuples (see LogBuffer): their fields by position.
-_WORKER_ID = LogEntry._fields.index("worker_id")
 _LEVEL = LogEntry._fields.index("level")
 _message_of = operator.itemgetter(LogEntry._fields.index("message"))
 _traceback_of = operator.itemgetter(LogEntry._fields.index("traceback"))
 _process_name_of = operator.itemgetter(LogEntry._fields.index("process_name"))
+_logger_name_of = operator.itemgetter(LogEntry._fields.index("logger_name"))
 _LEVEL_NAME = LogEntry._fields.index("level_name")
-_LOGGER_NAME = LogEntry._fields.index("logger_name")
-_CAPTURED_STREAMS = ("stdout", "stderr")  # their lines add " [stdout]" to the name
 
 
-@dataclass(frozen=True)
-class LogFilter:
-    """Which lines the pane shows: a minimum level and, optionally, one worker."""
-
-    min_level: int = 0
-    worker_id: int | None = None
-    worker_name: str = ""
-
-    @property
-    def active(self) -> bool:
-        return self.min_level > logging.DEBUG or self.worker_id is not None
-
-    def keeps(self, record: Record) -> bool:
-        level = record[_LEVEL]
-        return (not isinstance(level, int) or level >= self.min_level) and (
-            self.worker_id is None or record[_WORKER_ID] == self.worker_id
-        )
-
-    def describe(self) -> list[str]:
-        shown = []
-        if self.min_level > logging.DEBUG:
-            shown.append(f"level ≥ {logging.getLevelName(self.min_level)}")
-        if self.worker_id is not None:
-            shown.append(f"{safe_text(self.worker_name)} only")
-        return shown
-
-
-def line_text(record: Record, part: int) -> str:
+def line_text(record: Record, part: int, logger: bool = False) -> str:
     """Display line ``part`` of a record, formatted (only for lines that are drawn)."""
-    lines = format_log_lines(LogEntry._make(record))
+    lines = format_log_lines(LogEntry._make(record), logger)
     return lines[part] if part < len(lines) else ""  # a malformed record has one line
 
 
-def first_line_cells(record: Record) -> int:
+def first_line_cells(record: Record, logger: bool = False) -> int:
     """Cells of a one-line record's line; the common case without formatting it.
 
     Printable ASCII is one cell a character and passes ``safe_text`` unchanged, so
@@ -78,6 +48,7 @@ def first_line_cells(record: Record) -> int:
     every record would cost 4-5 us each, a fifth of a second per 50,000).
     """
     message, name = _message_of(record), _process_name_of(record)
+    logger_name = _logger_name_of(record)
     try:
         if (
             message.isascii()
@@ -85,12 +56,15 @@ def first_line_cells(record: Record) -> int:
             and name.isascii()
             and name.isprintable()
             and record[_LEVEL_NAME].isascii()
-            and record[_LOGGER_NAME] not in _CAPTURED_STREAMS
+            and logger_name not in CAPTURED_STREAMS
         ):
-            return LOG_PREFIX_WIDTH + len(name) + 2 + len(message)
+            if not logger or logger_name == ROOT_LOGGER or not logger_name:
+                return LOG_PREFIX_WIDTH + len(name) + 2 + len(message)
+            if logger_name.isascii() and logger_name.isprintable():
+                return LOG_PREFIX_WIDTH + len(name) + len(logger_name) + 5 + len(message)
     except AttributeError:  # not text: format_log_lines makes it readable
         pass
-    return cell_len(format_log_lines(LogEntry._make(record))[0])
+    return cell_len(format_log_lines(LogEntry._make(record), logger)[0])
 
 
 class WrapLayout:
@@ -173,6 +147,7 @@ class LogBuffer:
         self.cursor: int | None = None  # the chosen line: by search, click or arrows
         self.width = 0  # the widest shown line's message and name, in cells (roughly)
         self.wrap: WrapLayout | None = None  # None: long lines run off to the right
+        self.logger_names = True  # a logger other than the root one named on its lines
 
     def __len__(self) -> int:
         return len(self._lines)
@@ -186,11 +161,18 @@ class LogBuffer:
         return self._lines[index]
 
     def text(self, index: int) -> str:
-        return line_text(*self._lines[index])
+        record, part = self._lines[index]
+        return line_text(record, part, self.logger_names)
 
     def texts(self) -> list[str]:
         """Every shown line as text (formats them all: for tests and export, not drawing)."""
-        return [line_text(record, part) for record, part in self._lines]
+        logger = self.logger_names
+        return [line_text(record, part, logger) for record, part in self._lines]
+
+    def record_lines(self, index: int) -> list[str]:
+        """Every display line of the record that shown line ``index`` belongs to."""
+        record = self._lines[index][0]
+        return format_log_lines(LogEntry._make(record), self.logger_names)
 
     def entry(self, index: int) -> LogEntry:
         return LogEntry._make(self._lines[index][0])
@@ -238,7 +220,9 @@ class LogBuffer:
             return None
         if not one_line_each or any(map(_traceback_of, records)):
             return None
+        # (the logger's name counted whether shown or not: a width need not be exact)
         names = list(map(len, map(_process_name_of, records)))
+        names = list(map(operator.add, names, map(len, map(_logger_name_of, records))))
         if max(map(len, messages)) + max(names) > self.width:  # else no line is wider
             widest = max(map(operator.add, map(len, messages), names))
             self.width = max(self.width, widest)
@@ -262,11 +246,11 @@ class LogBuffer:
                     if not keep(record):
                         continue
                     shown.append(item)
-                size = len(message) + len(_process_name_of(record))
+                size = len(message) + len(_process_name_of(record)) + len(_logger_name_of(record))
                 if size > width:
                     width = size
                 if wrap is not None:
-                    wrap.append(first_line_cells(record))
+                    wrap.append(first_line_cells(record, self.logger_names))
                 added += 1
                 continue
             entry = LogEntry._make(record)
@@ -277,7 +261,7 @@ class LogBuffer:
                 if not keep(record):
                     continue
                 shown.extend(items)
-            texts = format_log_lines(entry)
+            texts = format_log_lines(entry, self.logger_names)
             width = max(width, max(len(text) for text in texts) - LOG_PREFIX_WIDTH)
             if wrap is not None:
                 for text in texts[:count]:
@@ -312,24 +296,35 @@ class LogBuffer:
         texts: list[str] = []
         for record, part in self._lines:
             if part == 0 or part >= len(texts):  # a record's lines are formatted once
-                texts = format_log_lines(LogEntry._make(record))
+                texts = format_log_lines(LogEntry._make(record), self.logger_names)
             layout.append(cell_len(texts[part]) if part < len(texts) else 0)
         self.wrap = layout
 
-    def find(self, term: str, start: int, forward: bool = True) -> int | None:
-        """The next (or previous) line after ``start`` containing ``term`` in any case;
-        the search wraps around. Moves the cursor there."""
-        folded = term.casefold()
+    def set_logger_names(self, shown: bool) -> None:
+        """Name a line's logger (other than the root one) after its worker's name, or not."""
+        self.logger_names = shown
+        if self.wrap is not None:  # lines got longer or shorter
+            self.set_wrap(self.wrap.width)
+
+    def find(self, query: SearchQuery, start: int, forward: bool = True) -> int | None:
+        """The next (or previous) line after ``start`` that the query matches; the search
+        wraps around. Moves the cursor there."""
         total = len(self._lines)
-        if not folded or not total:
+        if not query or not total:
             return None
         step = 1 if forward else -1
         for offset in range(1, total + 1):
             index = (start + step * offset) % total
-            if folded in line_text(*self._lines[index]).casefold():
+            if query.matches(self.text(index)):
                 self.cursor = index
                 return index
         return None
+
+    def matching(self, query: SearchQuery) -> list[int]:
+        """Every shown line the query matches, oldest first (formats them all)."""
+        if not query:
+            return []
+        return [index for index, text in enumerate(self.texts()) if query.matches(text)]
 
     # -- rows: lines as the screen shows them, one or more rows each when wrapping ----------
 

@@ -126,8 +126,16 @@ class MainScreen(JoinKeys, InspectKeys):
 
     def show_rows(self, rows: list[WorkerRow]) -> None:
         self.worker_table.show_rows(rows)
-        self.worker_table.border_title = f"Workers — {table_summary(rows)}"
+        self._retitle()
         self.empty_hint.display = not rows
+
+    def _retitle(self) -> None:
+        """The table's title: its counts, and the sort when its column is turned off."""
+        table = self.worker_table
+        title = f"Workers — {table_summary(table.rows_shown())}"
+        if table.sort_column in table.column_layout.hidden:
+            title += f" — sorted by {table.header_label(table.sort_column)} (hidden column)"
+        table.border_title = title
 
     def apply_split(self, table_share: int) -> None:
         """The table's share of the height, in tenths; the log view takes the rest."""
@@ -137,9 +145,15 @@ class MainScreen(JoinKeys, InspectKeys):
     def on_mount(self) -> None:
         # Watched, not messaged: a key right after an arrow must act on the new selection.
         self.watch(self.worker_table, "selection", self._selection_changed)
+        self.watch(self.worker_table, "marked", self._marks_changed)
+        self.watch(self.worker_table, "sort", self._retitle, init=False)
+        self.watch(self.worker_table, "hidden_columns", self._retitle, init=False)
 
     def _selection_changed(self, selection: tuple[int, str] | None) -> None:
         self.selected_worker = selection
+
+    def _marks_changed(self) -> None:
+        self.log_view.marked_workers = self.worker_table.marked_names()
 
     # -- spawning -------------------------------------------------------------------------
 

@@ -21,10 +21,12 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from mproc_tui.core.records import LogEntry, Record
-from mproc_tui.core.text import LOG_PREFIX_WIDTH, safe_text
-from mproc_tui.ui.log_buffer import LogBuffer, LogFilter, line_text
+from mproc_tui.core.text import LOG_PREFIX_WIDTH, plural
+from mproc_tui.ui.log_buffer import LogBuffer
+from mproc_tui.ui.log_filter import LogFilter, SearchQuery
 from mproc_tui.ui.widgets.growth import grow
 from mproc_tui.ui.widgets.log_row import RowPainter
+from mproc_tui.ui.widgets.log_selection import SelectableRows
 
 # Drawn lines kept for a redraw that shows them again (a scroll, the cursor moving):
 # 2.5 screens of 100 rows. Each kept line holds about 20 objects for Python's garbage
@@ -33,7 +35,7 @@ from mproc_tui.ui.widgets.log_row import RowPainter
 DRAWN_LINES_KEPT = 256
 
 
-class LogPane(ScrollView, can_focus=True):
+class LogPane(SelectableRows, ScrollView, can_focus=True):
     """Follows new lines while at the bottom; keeps the newest ``max_lines`` lines.
 
     Scrolling up pauses following (the title counts what arrives meanwhile);
@@ -66,9 +68,12 @@ class LogPane(ScrollView, can_focus=True):
     # resize, the search box opening) is no longer at the end but still follows.
     following: var[bool] = var(True)
     unseen: var[int] = var(0)  # lines that arrived while the reader was further up
-    search: var[str] = var("")  # highlighted wherever it appears (any case)
+    search: var[SearchQuery] = var(SearchQuery())  # highlighted wherever it matches
     log_filter: var[LogFilter] = var(LogFilter(), always_update=True)
     wrap: var[bool] = var(False)  # long lines wrap to the width, or scroll sideways
+    logger_names: var[bool] = var(True)  # a logger other than root named after its worker
+    # The search's matches: which one the chosen line is (0: none) and how many there are.
+    matches: var[tuple[int, int]] = var((0, 0))
     title: var[str] = var("")  # computed from the above: the border's title
 
     @dataclass
@@ -84,6 +89,7 @@ class LogPane(ScrollView, can_focus=True):
         self._painter: RowPainter | None = None  # made with the pane's style, at the first row
         self._scroll_pending = False
         self._follow_generation = 0  # bumped when the reader scrolls up: cancels a pending follow
+        self._recount_pending = False
 
     # -- what the pane shows ------------------------------------------------------------------
 
@@ -108,7 +114,9 @@ class LogPane(ScrollView, can_focus=True):
         if self.wrap:
             parts.append("wrapped")
         if self.search:
-            parts.append(f"search {safe_text(self.search)!r}")
+            at, total = self.matches
+            found = f"{at}/{total}" if at else plural(total, "match")
+            parts.append(f"{self.search.describe()} ({found})")
         if self.unseen:
             paused = f"paused, {self.unseen:,} new lines below (End or f)"
             if self.buffer.full:
@@ -124,6 +132,8 @@ class LogPane(ScrollView, can_focus=True):
         self._strips.clear()
         self.refresh()
 
+    redraw_rows = _redraw  # (a mouse selection changed)
+
     # -- lines in -----------------------------------------------------------------------------
 
     def add_entries(self, entries: Iterable[Record]) -> None:
@@ -132,6 +142,7 @@ class LogPane(ScrollView, can_focus=True):
             return
         laid_out = self._resize_virtual()
         self.refresh()
+        self._recount_later()
         if not self.following:
             self.unseen += growth.lines
             if growth.dropped_rows:  # a full buffer dropped lines: keep the reader's in place
@@ -200,11 +211,38 @@ class LogPane(ScrollView, can_focus=True):
         self._resize_virtual()
         self._redraw()
         self.follow()
+        self.count_matches()
 
-    def watch_search(self, search: str) -> None:
+    def watch_search(self, search: SearchQuery) -> None:
         if search:  # a new search starts from the newest line; closing one keeps its match
             self.buffer.cursor = None
+        self.count_matches()
         self._redraw()
+
+    def watch_logger_names(self, shown: bool) -> None:
+        self.buffer.set_logger_names(shown)
+        self._resize_virtual()
+        self._redraw()
+
+    def count_matches(self) -> None:
+        """Which match the chosen line is, of how many (formats every shown line: on a
+        change of search, a step, and at most once a second while lines arrive)."""
+        if not self.search:
+            self.matches = (0, 0)
+            return
+        found = self.buffer.matching(self.search)
+        cursor = self.buffer.cursor
+        at = found.index(cursor) + 1 if cursor is not None and cursor in found else 0
+        self.matches = (at, len(found))
+
+    def _recount_later(self) -> None:
+        if self.search and not self._recount_pending:
+            self._recount_pending = True
+            self.set_timer(1.0, self._recount)
+
+    def _recount(self) -> None:
+        self._recount_pending = False
+        self.count_matches()
 
     def watch_wrap(self, wrap: bool) -> None:
         following = self.following
@@ -259,6 +297,7 @@ class LogPane(ScrollView, can_focus=True):
         row = buffer.row_of(index)
         self.scroll_to(y=max(0, row - self.size.height // 2), animate=False)
         self._redraw()
+        self.count_matches()
         return True
 
     def action_move_cursor(self, step: int) -> None:
@@ -309,10 +348,19 @@ class LogPane(ScrollView, can_focus=True):
         index, chunk = buffer.line_at(scroll_y + y)
         if buffer.wrap is not None:
             scroll_x = 0
+        # Rows are numbered from the first line ever shown, so a mouse selection stays
+        # on its text while older lines drop off the front.
+        row = buffer.first_row + scroll_y + y
+        selection = self.text_selection
+        selected = None if selection is None else selection.get_span(row)
+        if selected is not None:
+            return self._draw_row(index, chunk, scroll_x, width, selected).apply_offsets(
+                scroll_x, row
+            )
         key = (buffer.number(index), chunk, scroll_x, width)
         strip = self._strips.get(key)
         if strip is None:
-            strip = self._draw_row(index, chunk, scroll_x, width)
+            strip = self._draw_row(index, chunk, scroll_x, width).apply_offsets(scroll_x, row)
             self._strips[key] = strip
         return strip
 
@@ -320,18 +368,35 @@ class LogPane(ScrollView, can_focus=True):
     def painter(self) -> RowPainter:
         """Draws rows on the pane's own style (``rich_style`` walks the DOM: once, not per row)."""
         if self._painter is None:
-            self._painter = RowPainter(self.rich_style, self.app.console)
+            self._painter = RowPainter(
+                self.rich_style,
+                self.app.console,
+                self.screen.get_component_rich_style("screen--selection"),
+            )
         return self._painter
 
-    def _draw_row(self, index: int, chunk: int, scroll_x: int, width: int) -> Strip:
+    def _draw_row(
+        self,
+        index: int,
+        chunk: int,
+        scroll_x: int,
+        width: int,
+        selected: tuple[int, int] | None = None,
+    ) -> Strip:
         buffer = self.buffer
-        record, part = buffer.line(index)
-        line, first_line = line_text(record, part), part == 0
+        part = buffer.line(index)[1]
+        line, first_line = buffer.text(index), part == 0
         chosen = index == buffer.cursor
+        highlight = self.search.pattern
         if buffer.wrap is None:
-            return self.painter.row(line, first_line, scroll_x, width, self.search, chosen)
+            return self.painter.row(line, first_line, scroll_x, width, highlight, chosen, selected)
+        if selected is not None and chunk:  # a row's characters -> its line's
+            start, _ = buffer.wrap.span(chunk)
+            shift = start - buffer.wrap.indent
+            end = selected[1]
+            selected = (max(0, selected[0] + shift), -1 if end == -1 else max(0, end + shift))
         return self.painter.rich_row(
-            line, first_line, scroll_x, width, buffer.wrap, chunk, self.search, chosen
+            line, first_line, scroll_x, width, buffer.wrap, chunk, highlight, chosen, selected
         )
 
     def notify_style_update(self) -> None:

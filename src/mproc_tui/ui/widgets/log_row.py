@@ -6,6 +6,8 @@ hot path: under a flood every visible row is drawn anew ten times a second.
 
 from __future__ import annotations
 
+import re
+
 from rich.console import Console
 from rich.segment import Segment
 from rich.style import Style
@@ -40,8 +42,9 @@ def style_line(line: str, first_line: bool) -> Text:
 class RowPainter:
     """Draws rows on one background (the pane's own style, beneath every line's)."""
 
-    def __init__(self, base: Style, console: Console) -> None:
+    def __init__(self, base: Style, console: Console, selection: Style | None = None) -> None:
         self.base = base
+        self.selection = selection or Style(reverse=True)
         self._console = console
         self._plain = base + Style()
         self._time = base + Style(dim=True)
@@ -53,13 +56,16 @@ class RowPainter:
         first_line: bool,
         scroll_x: int,
         width: int,
-        highlight: str = "",
+        highlight: re.Pattern[str] | None = None,
         chosen: bool = False,
+        selected: tuple[int, int] | None = None,
     ) -> Strip:
         """A line that is not wrapped, from cell ``scroll_x`` on, ``width`` cells wide."""
-        if not highlight and not chosen and line.isascii():
+        if highlight is None and not chosen and selected is None and line.isascii():
             return self._plain_row(line, first_line, scroll_x, width)
-        return self.rich_row(line, first_line, scroll_x, width, None, 0, highlight, chosen)
+        return self.rich_row(
+            line, first_line, scroll_x, width, None, 0, highlight, chosen, selected
+        )
 
     def _plain_row(self, line: str, first_line: bool, scroll_x: int, width: int) -> Strip:
         """The common case in a few slices: one cell a character, no search, no cursor.
@@ -100,16 +106,21 @@ class RowPainter:
         width: int,
         wrap: WrapLayout | None,
         chunk: int,
-        highlight: str = "",
+        highlight: re.Pattern[str] | None = None,
         chosen: bool = False,
+        selected: tuple[int, int] | None = None,
     ) -> Strip:
-        """Any row, through Rich: row ``chunk`` of a wrapped line, a match, the cursor."""
+        """Any row, through Rich: row ``chunk`` of a wrapped line, a match, the cursor,
+        the characters ``selected`` (start, end; -1 the line's end) by the mouse."""
         base = self.base
         text = style_line(line, first_line)
-        if highlight:
-            text.highlight_words([highlight], "black on yellow", case_sensitive=False)
+        if highlight is not None:
+            text.highlight_regex(highlight, "black on yellow")
         if chosen:
             text.stylize("reverse")
+        if selected is not None:
+            start, end = selected
+            text.stylize(self.selection, start, len(line) if end == -1 else end)
         segments = list(text.render(self._console))
         if wrap is not None:
             segments = _cells(segments, *wrap.span(chunk))

@@ -26,7 +26,7 @@ from mproc_tui.core.export import export_records
 from mproc_tui.core.records import LogEntry, Record
 from mproc_tui.core.text import plural
 from mproc_tui.ui.feedback import inform, warn
-from mproc_tui.ui.log_buffer import LogFilter
+from mproc_tui.ui.log_filter import LogFilter, SearchQuery, logger_name_of, search_and_exclusion
 from mproc_tui.ui.widgets.log_pane import LogPane
 from mproc_tui.ui.widgets.search_box import SearchBox
 
@@ -54,7 +54,30 @@ class LogView(Vertical):
             tooltip="Previous match",
         ),
         Binding("escape", "close_search", "Close search", show=False, tooltip="Close the search"),
-        Binding("l", "filter_worker", "Only", show=False, tooltip="Selected worker only"),
+        Binding(
+            "l",
+            "filter_worker",
+            "Only",
+            show=False,
+            tooltip="Marked workers only (Space marks), else the selected worker",
+        ),
+        Binding(
+            "L",
+            "filter_logger",
+            "Logger",
+            show=False,
+            tooltip="The chosen line's logger only (and its children)",
+        ),
+        Binding("g", "toggle_logger_names", "Loggers", show=False, tooltip="Logger names"),
+        Binding("y", "copy(False)", "Copy", show=False, tooltip="Copy the chosen line"),
+        Binding(
+            "Y",
+            "copy(True)",
+            "Copy all",
+            show=False,
+            tooltip="Copy the chosen record, traceback and all",
+        ),
+        Binding("o", "page", "Pager", show=False, tooltip="The shown lines in $PAGER (less)"),
         Binding("w", "toggle_wrap", "Wrap", show=False, tooltip="Wrap long lines, or scroll"),
         *(
             Binding(
@@ -86,13 +109,16 @@ class LogView(Vertical):
     }
     """
 
-    search: var[str] = var("")
+    search: var[SearchQuery] = var(SearchQuery())
+    regex: var[bool] = var(False)  # the search box's text is a regular expression
+    logger_names: var[bool] = var(True)
     # Set again to the same filter (a level key pressed twice) it still applies anew:
     # back to the newest line, following, no chosen line.
     log_filter: var[LogFilter] = var(LogFilter(), always_update=True)
     wrap: var[bool] = var(False)
-    # The worker selected in the table (id and name), for ``l``: from the screen.
+    # The worker selected in the table (id and name), and those marked, for ``l``.
     selected_worker: var[tuple[int, str] | None] = var(None)
+    marked_workers: var[dict[int, str]] = var(dict)
 
     def __init__(self, max_lines: int, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
@@ -107,7 +133,9 @@ class LogView(Vertical):
         )
 
     def compose(self) -> ComposeResult:
-        yield self.pane.data_bind(LogView.search, LogView.log_filter, LogView.wrap)
+        yield self.pane.data_bind(
+            LogView.search, LogView.log_filter, LogView.wrap, LogView.logger_names
+        )
 
     @property
     def searching(self) -> bool:
@@ -129,14 +157,71 @@ class LogView(Vertical):
         self.log_filter = replace(self.log_filter, min_level=level)
 
     def action_filter_worker(self) -> None:
-        """l: the selected worker's lines only; again: everyone's."""
-        if self.log_filter.worker_id is not None:
-            self.log_filter = replace(self.log_filter, worker_id=None, worker_name="")
+        """l: the marked workers' lines only, or the selected worker's; again: everyone's."""
+        if self.log_filter.workers is not None:
+            self.log_filter = replace(self.log_filter, workers=None, workers_label="")
+        elif self.marked_workers:
+            marked = self.marked_workers
+            label = next(iter(marked.values())) if len(marked) == 1 else f"{len(marked)} marked"
+            self.log_filter = replace(
+                self.log_filter, workers=frozenset(marked), workers_label=label
+            )
         elif self.selected_worker is None:
             warn(self, "No worker selected.")
         else:
             worker_id, name = self.selected_worker
-            self.log_filter = replace(self.log_filter, worker_id=worker_id, worker_name=name)
+            self.log_filter = replace(
+                self.log_filter, workers=frozenset((worker_id,)), workers_label=name
+            )
+
+    def action_filter_logger(self) -> None:
+        """L: the chosen line's logger only (the newest line's without a choice); again: all."""
+        if self.log_filter.logger is not None:
+            self.log_filter = replace(self.log_filter, logger=None)
+            return
+        buffer = self.pane.buffer
+        if not len(buffer):
+            warn(self, "No line to take a logger from.")
+            return
+        index = buffer.cursor if buffer.cursor is not None else len(buffer) - 1
+        self.log_filter = replace(self.log_filter, logger=logger_name_of(buffer.line(index)[0]))
+
+    def action_toggle_logger_names(self) -> None:
+        self.logger_names = not self.logger_names
+        inform(self, "Logger names shown." if self.logger_names else "Logger names hidden.")
+
+    def action_copy(self, whole: bool) -> None:
+        """y: the chosen line (the newest record's without a choice), or the text the mouse
+        selected; Y: the whole record, traceback and all. To the terminal's clipboard."""
+        selected = self.screen.get_selected_text()
+        buffer = self.pane.buffer
+        if selected and not whole:
+            text = selected
+        elif not len(buffer):
+            warn(self, "Nothing to copy: the log pane shows no lines.")
+            return
+        elif buffer.cursor is None:
+            lines = buffer.record_lines(len(buffer) - 1)
+            text = "\n".join(lines) if whole else lines[0]
+        else:
+            text = (
+                "\n".join(buffer.record_lines(buffer.cursor))
+                if whole
+                else buffer.text(buffer.cursor)
+            )
+        self.app.copy_to_clipboard(text)
+        count = text.count("\n") + 1
+        inform(self, f"Copied {plural(count, 'line')} ({plural(len(text), 'character')}).")
+
+    def action_page(self) -> None:
+        """o: the shown lines in the user's pager; the app steps aside until it ends."""
+        from mproc_tui.ui.pager import show_in_pager  # (not at start)
+
+        lines = self.pane.buffer.texts()
+        if not lines:
+            warn(self, "Nothing to page: the log pane shows no lines.")
+            return
+        show_in_pager(self.app, lines)
 
     async def action_open_search(self) -> None:
         if not self.searching:
@@ -148,7 +233,7 @@ class LogView(Vertical):
 
     def action_search_step(self, forward: bool) -> None:
         if self.search and not self.pane.find(forward):
-            warn(self, f"No line contains {self.search!r}.")
+            warn(self, f"No line matches {self.search.describe()}.")
 
     def action_close_search(self) -> None:
         if self.searching:
@@ -156,7 +241,23 @@ class LogView(Vertical):
 
     @on(Input.Changed, "#log-search")
     def _search_changed(self, event: Input.Changed) -> None:
-        self.search = event.value
+        self._apply_search(event.value)
+
+    @on(SearchBox.RegexToggled)
+    def _regex_toggled(self) -> None:
+        self.regex = not self.regex
+        self._apply_search(self.search_box.value)
+
+    def _apply_search(self, typed: str) -> None:
+        """``!text`` hides lines containing text; else a search, highlighted (a bad
+        pattern says why in the box and changes nothing)."""
+        query, exclude = search_and_exclusion(typed, self.regex)
+        self.search_box.show_state(query, self.regex)
+        if query.error:
+            return
+        self.search = query
+        if exclude != self.log_filter.exclude:
+            self.log_filter = replace(self.log_filter, exclude=exclude)
 
     @on(SearchBox.Step)
     def _search_stepped(self, message: SearchBox.Step) -> None:
@@ -167,7 +268,9 @@ class LogView(Vertical):
         """Esc: the search ends. A match it chose stays chosen, with the focus on the pane
         (Enter shows that record); else the focus goes back where it was before ``/``."""
         chosen = self.pane.cursor is not None
-        self.search_box.value = ""
+        if not self.search_box.value.startswith("!"):  # an exclusion stays until undone
+            self.search_box.value = ""
+            self._apply_search("")
         self.search_box.display = False
         before, self._focus_before_search = self._focus_before_search, None
         if chosen:

@@ -8,9 +8,16 @@ from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import Input
 
+from mproc_tui.core.text import safe_text
+from mproc_tui.ui.log_filter import SearchQuery
+
 
 class SearchBox(Input):
-    """Posts what the user wants; the app moves the pane (messages up)."""
+    """Posts what the user wants; the app moves the pane (messages up).
+
+    Its border says what the text means: a search, a regular expression, an exclusion
+    (``!text``), or why a pattern is bad.
+    """
 
     # Many terminals send Shift+Enter as a plain Enter: Up and Down always work.
     BINDINGS = [
@@ -19,7 +26,19 @@ class SearchBox(Input):
         Binding("shift+enter", "step(False)", "Previous", show=False, tooltip="Previous match"),
         Binding("up", "step(False)", "Previous match", show=False, tooltip="Previous match"),
         Binding("escape", "close", "Close search", show=False, tooltip="Close the search"),
+        Binding("ctrl+r", "toggle_regex", "Regex", show=False, tooltip="Regular expression on/off"),
     ]
+
+    DEFAULT_CSS = """
+    SearchBox {
+        border-title-color: $text-muted;
+        border-subtitle-color: $text-muted;
+    }
+    SearchBox.-bad-pattern {
+        border: tall $error;
+        border-subtitle-color: $error;
+    }
+    """
 
     @dataclass
     class Step(Message):
@@ -29,8 +48,27 @@ class SearchBox(Input):
     class Closed(Message):
         pass
 
+    @dataclass
+    class RegexToggled(Message):
+        pass
+
+    def on_mount(self) -> None:
+        self.show_state(SearchQuery(), regex=False)
+
     def action_step(self, forward: bool) -> None:
         self.post_message(self.Step(forward=forward))
 
     def action_close(self) -> None:
         self.post_message(self.Closed())
+
+    def action_toggle_regex(self) -> None:
+        self.post_message(self.RegexToggled())
+
+    def show_state(self, query: SearchQuery, regex: bool) -> None:
+        """The border: the mode, and a bad pattern's error (the app goes on as before)."""
+        if self.value.startswith("!"):
+            self.border_title = "hiding lines that contain this (Esc keeps it)"
+        else:
+            self.border_title = "regex (Ctrl+R: text)" if regex else "text (Ctrl+R: regex)"
+        self.set_class(bool(query.error), "-bad-pattern")
+        self.border_subtitle = safe_text(query.error)

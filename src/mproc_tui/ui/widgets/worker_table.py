@@ -13,12 +13,8 @@ selected row, whatever moved.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
-from itertools import accumulate
 from typing import ClassVar
 
-from rich.cells import cell_len
-from rich.segment import Segment
 from rich.style import Style
 from textual import events
 from textual.binding import Binding, BindingType
@@ -31,18 +27,17 @@ from textual.strip import Strip
 
 from mproc_tui.core.rows import WorkerRow, sort_rows, tree_order
 from mproc_tui.ui.columns import (
-    AUTO_WIDTH,
     COLUMN_KEYS,
     COLUMNS,
     Cells,
     child_cells,
     column_of,
-    fit,
     worker_cells,
 )
+from mproc_tui.ui.table_layout import TableLayout
 from mproc_tui.ui.widgets.growth import grow
-
-PADDING = 1  # cells of space on each side of a column
+from mproc_tui.ui.widgets.table_keys import TABLE_KEYS, TABLE_SCREEN_KEYS
+from mproc_tui.ui.widgets.table_strips import header_strip, row_strip
 
 
 def worker_row_key(worker_id: int) -> str:
@@ -53,66 +48,21 @@ def child_row_key(worker_id: int, pid: int) -> str:
     return f"{worker_id}/{pid}"
 
 
-@lru_cache(maxsize=64)
-def _style(name: str) -> Style:
-    return Style.parse(name)
-
-
 class WorkerTable(ScrollView, can_focus=True):
     """Rows keyed by worker id (children: ``worker/pid``); the selection follows its row."""
 
     BINDING_GROUP_TITLE = "Table"
+    ALLOW_SELECT = False  # a drag selects nothing here: rows are chosen, logs are copied
     # The table's keys, which work wherever the focus is: its screen lends them (ui/keys.py).
-    SCREEN_KEYS: ClassVar[list[Binding]] = [
-        Binding("t", "toggle_tree", "Tree", tooltip="Show each worker's child processes"),
-        Binding(
-            "less_than_sign",
-            "move_sort(-1)",
-            "Sort ←",
-            show=False,
-            key_display="<",
-            tooltip="Sort by the column to the left",
-        ),
-        Binding(
-            "greater_than_sign",
-            "move_sort(1)",
-            "Sort →",
-            show=False,
-            key_display=">",
-            tooltip="Sort by the column to the right",
-        ),
-        Binding("i", "invert_sort", "Invert", show=False, tooltip="Invert the sort order"),
-        Binding(
-            "plus,equals_sign",
-            "resize(1)",
-            "Taller",
-            show=False,
-            key_display="+",
-            tooltip="Taller (the log pane shorter); remembered",
-        ),
-        Binding(
-            "minus",
-            "resize(-1)",
-            "Shorter",
-            show=False,
-            key_display="-",
-            tooltip="Shorter (the log pane taller); remembered",
-        ),
-    ]
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("up", "move_cursor(-1)", "Up", show=False),
-        Binding("down", "move_cursor(1)", "Down", show=False),
-        Binding("pageup", "page(-1)", "Page up", show=False),
-        Binding("pagedown", "page(1)", "Page down", show=False),
-        Binding("home", "move_cursor(-1_000_000)", "First", show=False),
-        Binding("end", "move_cursor(1_000_000)", "Last", show=False),
-    ]
+    SCREEN_KEYS: ClassVar[list[Binding]] = TABLE_SCREEN_KEYS
+    BINDINGS: ClassVar[list[BindingType]] = [*TABLE_KEYS]
 
     COMPONENT_CLASSES = {
         "worker-table--header",
         "worker-table--sorted",
         "worker-table--cursor",
         "worker-table--even-row",
+        "worker-table--marked",
     }
 
     DEFAULT_CSS = """
@@ -137,6 +87,10 @@ class WorkerTable(ScrollView, can_focus=True):
         color: $block-cursor-foreground;
         text-style: bold;
     }
+    WorkerTable > .worker-table--marked {
+        color: $warning;
+        text-style: bold;
+    }
     WorkerTable > .worker-table--even-row {
         background: $surface-lighten-1 20%;
     }
@@ -146,6 +100,14 @@ class WorkerTable(ScrollView, can_focus=True):
     tree_view: var[bool] = var(False, init=False)  # each worker's child processes under it
     # The selected worker (or the worker of the selected child): id and name, or None.
     selection: var[tuple[int, str] | None] = var(None, init=False)
+    marked: var[frozenset[int]] = var(frozenset(), init=False)  # worker ids, marked by Space
+    hidden_columns: var[frozenset[str]] = var(frozenset(), init=False)  # turned off (C)
+
+    @dataclass
+    class ColumnsChosen(Message):
+        """``C``: the user turned columns off (``hidden``) and the rest on."""
+
+        hidden: frozenset[str]
 
     @dataclass
     class ResizeRequested(Message):
@@ -158,7 +120,7 @@ class WorkerTable(ScrollView, can_focus=True):
         self._rows: list[WorkerRow] = []
         self._cells: dict[str, Cells] = {}
         self._order: list[str] = []  # row keys, top to bottom
-        self._widths = [column.fitted(0) for column in COLUMNS]
+        self.column_layout = TableLayout()
         self._strips: LRUCache[tuple[object, ...], Strip] = LRUCache(2048)
         self._styles: dict[str, Style] = {}
         self.cursor_row = 0
@@ -193,9 +155,10 @@ class WorkerTable(ScrollView, can_focus=True):
         return next((row for row in self._rows if row.worker_id == worker_id), None)
 
     def row_texts(self) -> list[dict[str, str]]:
-        """Every row as the user reads it, top to bottom: column key -> text."""
+        """Every row as the user reads it, top to bottom: shown column's key -> text."""
+        shown = self.column_layout.shown
         return [
-            {column.key: cell.text for column, cell in zip(COLUMNS, self._cells[key], strict=True)}
+            {COLUMN_KEYS[index]: self._cells[key][index].text for index in shown}
             for key in self._order
         ]
 
@@ -231,18 +194,13 @@ class WorkerTable(ScrollView, can_focus=True):
         if offset is None:
             return
         if offset.y == 0:
-            column = self._column_at(offset.x + int(self.scroll_x))
+            column = self.column_layout.column_at(offset.x, int(self.scroll_x))
             if column is not None:
                 self._header_clicked(column)
             return
         row = int(self.scroll_y) + offset.y - 1
         if 0 <= row < len(self._order):
             self.move_cursor(row)
-
-    def _column_at(self, x: int) -> str | None:
-        edges = accumulate(width + 2 * PADDING for width in self._widths)
-        keys = (column.key for column, edge in zip(COLUMNS, edges, strict=True) if x < edge)
-        return next(keys, None)
 
     # -- sorting and the tree: state that redraws itself ------------------------------------
 
@@ -262,9 +220,37 @@ class WorkerTable(ScrollView, can_focus=True):
         self.show_rows(self._rows)
 
     def action_move_sort(self, step: int) -> None:
-        """``<``/``>``: sort by the column to the left or right, as htop does."""
-        index = (COLUMN_KEYS.index(self.sort_column) + step) % len(COLUMN_KEYS)
-        self.sort = (COLUMN_KEYS[index], self.sort_descending)
+        """``<``/``>``: sort by the shown column to the left or right, as htop does."""
+        keys = COLUMN_KEYS
+        index = keys.index(self.sort_column)
+        for _ in keys:
+            index = (index + step) % len(keys)
+            if keys[index] not in self.column_layout.hidden:
+                break
+        self.sort = (keys[index], self.sort_descending)
+
+    def show_columns(self, hidden: frozenset[str]) -> None:
+        """Turn columns off (``hidden``) and the rest on."""
+        self.column_layout.hidden = hidden
+        self._strips.clear()
+        self.show_rows(self._rows)
+        self.hidden_columns = self.column_layout.hidden
+
+    def action_choose_columns(self) -> None:
+        from mproc_tui.ui.screens.columns_screen import ColumnsScreen  # (a dialog: not at start)
+
+        def chosen(hidden: frozenset[str] | None) -> None:
+            if hidden is not None:
+                self.show_columns(hidden)
+                self.post_message(self.ColumnsChosen(self.column_layout.hidden))
+
+        self.app.push_screen(ColumnsScreen(self.column_layout.hidden), chosen)
+
+    def on_resize(self) -> None:
+        width = self.scrollable_content_region.width
+        if width != self.column_layout.viewport:
+            self.column_layout.viewport = width
+            self.show_rows(self._rows)
 
     def action_invert_sort(self) -> None:
         self.sort = (self.sort_column, not self.sort_descending)
@@ -272,6 +258,24 @@ class WorkerTable(ScrollView, can_focus=True):
     def _header_clicked(self, column: str) -> None:
         """A click on a header sorts by it; a second click inverts the order."""
         self.sort = (column, column == self.sort_column and not self.sort_descending)
+
+    def action_toggle_mark(self) -> None:
+        """Space: mark or unmark the selected worker, then select the next row (as htop)."""
+        worker_id = self.selected_worker_id
+        if worker_id is None:
+            return
+        self.marked = self.marked ^ {worker_id}
+        self.move_cursor(self.cursor_row + 1)
+
+    def action_unmark_all(self) -> None:
+        self.marked = frozenset()
+
+    def marked_names(self) -> dict[int, str]:
+        """The marked workers still in the table: id -> name."""
+        return {row.worker_id: row.name for row in self._rows if row.worker_id in self.marked}
+
+    def watch_marked(self) -> None:
+        self.refresh()
 
     def action_toggle_tree(self) -> None:
         self.tree_view = not self.tree_view
@@ -293,9 +297,10 @@ class WorkerTable(ScrollView, can_focus=True):
                 for child in row.children:
                     cells[child_row_key(row.worker_id, child.pid)] = child_cells(child, depth)
         self._cells = cells
-        for index in AUTO_WIDTH:  # the name, and the state: "restarting in 4 s"
-            widest = max((cell_len(row[index].text) for row in cells.values()), default=0)
-            self._widths[index] = COLUMNS[index].fitted(widest)
+        shown = {row.worker_id for row in rows}
+        if not self.marked <= shown:  # a marked worker was cleared from the table
+            self.marked = self.marked & shown
+        self.column_layout.fit(cells.values())  # the name, and the state: "restarting in 4 s"
         self._reorder()
 
     def _reorder(self) -> None:
@@ -311,8 +316,7 @@ class WorkerTable(ScrollView, can_focus=True):
         else:
             order.extend(worker_row_key(row.worker_id) for row in rows)
         self._order = order
-        width = sum(self._widths) + 2 * PADDING * len(COLUMNS)
-        grow(self, Size(width, len(order) + 1))
+        grow(self, Size(self.column_layout.total_width, len(order) + 1))
         if selected is not None and selected not in order:
             selected = selected.split("/")[0]  # a child that ended: stay on its worker
         self.move_cursor(order.index(selected) if selected in order else self.cursor_row)
@@ -346,22 +350,21 @@ class WorkerTable(ScrollView, can_focus=True):
             if index >= len(self._order):
                 return Strip.blank(width, base)
             strip = self._row_strip(index)
+        pinned = self.column_layout.pinned_width
+        if scroll_x and pinned:  # PID and name stay; the rest slides under them
+            strip = Strip.join([strip.crop(0, pinned), strip.crop(pinned + scroll_x)])
+            return strip.crop_extend(0, width, base)
         return strip.crop_extend(scroll_x, scroll_x + width, base)
 
     def _header_strip(self) -> Strip:
         header = self._style_of("worker-table--header")
         sorted_style = header + self._style_of("worker-table--sorted")
-        key = ("header", self.sort_column, self.sort_descending, tuple(self._widths), header)
+        widths = self._shown_widths()
+        key = ("header", self.sort_column, self.sort_descending, widths, header)
         strip = self._strips.get(key)
         if strip is None:
-            segments = []
-            for column, width in zip(COLUMNS, self._widths, strict=True):
-                _, label, after = fit(self.header_label(column.key), width, right=False)
-                style = sorted_style if column.key == self.sort_column else header
-                segments.append(Segment(" " * PADDING, header))
-                segments.append(Segment(label, style))
-                segments.append(Segment(after + " " * PADDING, header))
-            strip = Strip(segments)
+            labels = [self.header_label(COLUMNS[index].key) for index, _ in widths]
+            strip = header_strip(widths, labels, self.sort_column, header, sorted_style)
             self._strips[key] = strip
         return strip
 
@@ -370,26 +373,25 @@ class WorkerTable(ScrollView, can_focus=True):
         cells = self._cells[row_key]
         selected = index == self.cursor_row
         even = index % 2 == 1
-        key = (cells, selected, even, tuple(self._widths), self.has_focus)
+        marked = "/" not in row_key and int(row_key) in self.marked
+        widths = self._shown_widths()
+        key = (cells, selected, even, marked, widths, self.has_focus)
         strip = self._strips.get(key)
         if strip is None:
             base = self._style_of("")
             if even:
                 base += self._style_of("worker-table--even-row")
+            if marked:
+                base += self._style_of("worker-table--marked")
             cursor = self._style_of("worker-table--cursor") if selected else None
-            plain = base + cursor if cursor else base
-            segments = []
-            for column, width, cell in zip(COLUMNS, self._widths, cells, strict=True):
-                style = base + _style(cell.style) if cell.style else base
-                if cursor is not None:
-                    style += cursor
-                before, text, after = fit(cell.text, width, column.right)
-                segments.append(Segment(" " * PADDING + before, plain))
-                segments.append(Segment(text, style))  # a badge covers its text, not the cell
-                segments.append(Segment(after + " " * PADDING, plain))
-            strip = Strip(segments)
+            strip = row_strip(widths, cells, base, cursor, marked)
             self._strips[key] = strip
         return strip
+
+    def _shown_widths(self) -> tuple[tuple[int, int], ...]:
+        """(column index, width) of each shown column, left to right."""
+        widths = self.column_layout.widths
+        return tuple((index, widths[index]) for index in self.column_layout.shown)
 
     def on_focus(self) -> None:
         """The cursor's colours depend on focus (and so does this on blur)."""

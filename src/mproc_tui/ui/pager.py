@@ -1,0 +1,52 @@
+"""``o``: the shown log lines in the user's own pager, the app suspended meanwhile."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shlex
+import shutil
+import subprocess
+import tempfile
+
+from textual.app import App, SuspendNotSupported
+
+from mproc_tui.ui.feedback import warn
+
+
+def pager_command(environ: dict[str, str] | None = None) -> list[str] | None:
+    """``$PAGER`` split as a shell would, else ``less``; None if neither can be found."""
+    environ = dict(os.environ) if environ is None else environ
+    try:
+        command = shlex.split(environ.get("PAGER", "").strip())
+    except ValueError:  # an unbalanced quote: not a command
+        command = []
+    if not command:
+        command = ["less"]
+    return command if shutil.which(command[0]) else None
+
+
+def show_in_pager(app: App[object], lines: list[str]) -> None:
+    """Write the lines to a private file, run the pager on it in the terminal, come back."""
+    command = pager_command()
+    if command is None:
+        warn(app, "No pager found: set $PAGER, or install less.")
+        return
+    descriptor, path = tempfile.mkstemp(prefix="mproc-tui-", suffix=".log", text=True)
+    try:
+        with os.fdopen(descriptor, "w", encoding="utf-8") as file:
+            file.write("".join(line + "\n" for line in lines))
+        try:
+            with app.suspend():
+                result = subprocess.run([*command, path], check=False)
+        except SuspendNotSupported:
+            warn(app, "This terminal cannot hand the screen to a pager.")
+            return
+        except OSError as error:
+            warn(app, f"The pager did not start: {error}")
+            return
+        if result.returncode:
+            warn(app, f"The pager {command[0]!r} ended with exit code {result.returncode}.")
+    finally:
+        with contextlib.suppress(OSError):
+            os.unlink(path)
