@@ -84,15 +84,21 @@ async def test_logger_names_show_by_default_and_g_hides_them() -> None:
                 WorkerSpec(target=SAY, args=("plain root record",)),
             ]
         )
-        await wait_for(pilot, lambda: len(log_lines(app)) >= 2, "both records")
-        assert any(
-            line.endswith("Process-1 [shop.orders]: order 7 paid") for line in log_lines(app)
+        await wait_for(
+            pilot,
+            lambda: (
+                any(line.endswith("[shop.orders]: order 7 paid") for line in log_lines(app))
+                and any(line.endswith(": plain root record") for line in log_lines(app))
+            ),
+            "both records, the first naming its logger",
         )
-        assert any(line.endswith("Process-2: plain root record") for line in log_lines(app))
+        assert not any("[root]" in line for line in log_lines(app))
         await pilot.press("g")
         await wait_for(
             pilot,
-            lambda: any(line.endswith("Process-1: order 7 paid") for line in log_lines(app)),
+            lambda: any(
+                line.endswith(": order 7 paid") and "[" not in line for line in log_lines(app)
+            ),
             "the logger's name hidden",
         )
         await wait_toast(pilot, app, "Logger names hidden")
@@ -191,6 +197,26 @@ async def test_space_marks_workers_and_l_shows_the_marked_ones_lines() -> None:
             "hello from 2",
         ]
         assert "2 marked only" in str(pane.border_title)
-        await pilot.press("l", "U")
-        await wait_for(pilot, lambda: not table.marked and len(pane.lines) == 3, "all again")
+        await pilot.press("up", "space")  # the second worker too: its lines join at once
+        await wait_for(pilot, lambda: len(pane.lines) == 3, "the three marked workers' lines")
+        assert "3 marked only" in str(pane.border_title)
+        await pilot.press("U")  # nothing marked: everyone's lines, no filter left behind
+        await wait_for(pilot, lambda: "marked" not in str(pane.border_title), "no filter")
+        assert app.main_screen.log_view.log_filter.workers is None
+        await pilot.press("l")  # now the selected worker's alone
+        await wait_for(pilot, lambda: len(pane.lines) == 1, "the selected worker's line")
         assert toasts(app, "warning") == []
+
+
+async def test_a_bad_pattern_after_an_exclamation_mark_says_why_too() -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        log_pane(app).add_entries(ENTRIES[:4])
+        await pilot.pause()
+        box = await open_search(pilot, app)
+        await pilot.press("ctrl+r", *"!(start")
+        await wait_for(pilot, lambda: box.has_class("-bad-pattern"), "the pattern said bad")
+        assert len(log_pane(app).lines) == 4  # nothing hidden by a pattern that is not one
+        await pilot.press(*"|slow)")
+        await wait_for(pilot, lambda: len(log_pane(app).lines) == 1, "three lines hidden")
+        assert "hiding regex '(start|slow)'" in str(log_pane(app).border_title)

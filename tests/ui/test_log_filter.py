@@ -23,18 +23,28 @@ def shown(buffer: LogBuffer) -> list[str]:
 def test_an_exclusion_hides_lines_that_contain_it_in_any_case() -> None:
     buffer = LogBuffer(max_lines=10)
     buffer.add([record(1, message="heartbeat ok"), record(2, message="order 7 paid")])
-    buffer.set_filter(LogFilter(exclude="HEARTBEAT"))
+    buffer.set_filter(LogFilter(exclude=SearchQuery("HEARTBEAT")))
     assert shown(buffer) == ["order 7 paid"]
     buffer.add([record(3, message="Heartbeat again"), record(4, message="order 8 paid")])
     assert shown(buffer) == ["order 7 paid", "order 8 paid"]
-    assert LogFilter(exclude="beat").describe() == ["hiding 'beat'"]
+    assert LogFilter(exclude=SearchQuery("beat")).describe() == ["hiding 'beat'"]
 
 
 def test_an_exclusion_looks_at_the_worker_name_too() -> None:
     buffer = LogBuffer(max_lines=10)
     buffer.add([record(1, worker=1), record(2, worker=2)])
-    buffer.set_filter(LogFilter(exclude="process-2"))
+    buffer.set_filter(LogFilter(exclude=SearchQuery("process-2")))
     assert shown(buffer) == ["record 1"]
+
+
+def test_an_exclusion_looks_at_logger_names_and_can_be_a_regular_expression() -> None:
+    buffer = LogBuffer(max_lines=10)
+    buffer.add([record(1, "shop.orders"), record(2, "root"), record(3, "shop.db")])
+    buffer.set_filter(LogFilter(exclude=SearchQuery("orders")))
+    assert shown(buffer) == ["record 2", "record 3"]
+    buffer.set_filter(LogFilter(exclude=SearchQuery(r"^shop\.", regex=True)))
+    assert shown(buffer) == ["record 2"]
+    assert buffer.filter.describe() == ["hiding regex '^shop\\.'"]
 
 
 def test_a_logger_filter_keeps_the_logger_and_its_children() -> None:
@@ -89,6 +99,7 @@ def test_a_bad_pattern_is_no_query_and_says_why() -> None:
 
 
 def test_the_search_box_text_means_a_search_or_an_exclusion() -> None:
-    assert search_and_exclusion("disk", regex=False) == (SearchQuery("disk"), "")
-    assert search_and_exclusion("!heartbeat", regex=True) == (SearchQuery(), "heartbeat")
-    assert search_and_exclusion("a.b", regex=True) == (SearchQuery("a.b", regex=True), "")
+    assert search_and_exclusion("disk", regex=False) == (SearchQuery("disk"), SearchQuery())
+    hide = search_and_exclusion("!beat.", regex=True)
+    assert hide == (SearchQuery(), SearchQuery("beat.", regex=True))
+    assert search_and_exclusion("!(", regex=True)[1].error.startswith("bad pattern")

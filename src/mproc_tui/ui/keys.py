@@ -80,6 +80,7 @@ KEY_NAMES = {
     "question_mark": "?",
     "ctrl+q": "Ctrl+Q",
     "ctrl+p": "Ctrl+P",
+    "ctrl+r": "Ctrl+R",
     "escape": "Esc",
     "slash": "/",
     "f3": "F3",

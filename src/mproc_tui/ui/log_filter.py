@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import operator
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 
 from mproc_tui.core.records import LogEntry, Record
@@ -18,9 +18,11 @@ _LOGGER_NAME = LogEntry._fields.index("logger_name")
 # What an exclusion looks in: the fields a line shows, without formatting the line
 # (formatting costs 4-5 us a record, too much to do for every record of a flood).
 _SEARCHED = operator.itemgetter(
-    *(LogEntry._fields.index(name) for name in ("message", "process_name", "level_name"))
+    *(
+        LogEntry._fields.index(name)
+        for name in ("message", "process_name", "level_name", "logger_name", "traceback")
+    )
 )
-_TRACEBACK = LogEntry._fields.index("traceback")
 ROOT_LOGGER = "root"
 
 
@@ -35,14 +37,15 @@ class LogFilter:
 
     ``workers`` None shows every worker's lines; ``logger`` keeps that logger's records
     and its children's (``app`` keeps ``app.db``), as logging's own hierarchy does;
-    ``exclude`` hides a record whose message, worker name or level contains it, in any case.
+    ``exclude`` hides a record it matches in its message, worker name, level, logger or
+    traceback (text in any case, or a regular expression).
     """
 
     min_level: int = 0
     workers: frozenset[int] | None = None
     workers_label: str = ""  # "Process-1" or "3 marked workers", for the title
     logger: str | None = None
-    exclude: str = ""
+    exclude: SearchQuery = field(default_factory=lambda: SearchQuery())
 
     @property
     def active(self) -> bool:
@@ -53,10 +56,6 @@ class LogFilter:
             or bool(self.exclude)
         )
 
-    @cached_property
-    def _excluded(self) -> str:
-        return self.exclude.casefold()
-
     def keeps(self, record: Record) -> bool:
         level = record[_LEVEL]
         if isinstance(level, int) and level < self.min_level:
@@ -65,9 +64,9 @@ class LogFilter:
             return False
         if self.logger is not None and not _under(logger_name_of(record), self.logger):
             return False
-        if self._excluded:
-            texts = (*_SEARCHED(record), record[_TRACEBACK] or "")
-            return not any(self._excluded in str(text).casefold() for text in texts)
+        if self.exclude:
+            matches = self.exclude.matches
+            return not any(matches(text) for text in map(str, _SEARCHED(record)) if text)
         return True
 
     def describe(self) -> list[str]:
@@ -79,7 +78,7 @@ class LogFilter:
         if self.logger is not None:
             shown.append(f"logger {safe_text(self.logger)}")
         if self.exclude:
-            shown.append(f"hiding '{safe_text(self.exclude)}'")
+            shown.append(f"hiding {self.exclude.describe(kind='')}")
         return shown
 
 
@@ -124,14 +123,14 @@ class SearchQuery:
         pattern = self.pattern
         return pattern is not None and pattern.search(line) is not None
 
-    def describe(self) -> str:
-        kind = "regex" if self.regex else "search"
-        return f"{kind} '{safe_text(self.text)}'"
+    def describe(self, kind: str = "search") -> str:
+        """``search 'disk'``, ``regex 'd.sk'``; a plain text as ``kind`` says."""
+        return f"{'regex' if self.regex else kind} '{safe_text(self.text)}'".lstrip()
 
 
-def search_and_exclusion(typed: str, regex: bool) -> tuple[SearchQuery, str]:
-    """What the search box's text means: ``!text`` hides lines containing text; anything
+def search_and_exclusion(typed: str, regex: bool) -> tuple[SearchQuery, SearchQuery]:
+    """What the search box's text means: ``!text`` hides the lines it matches; anything
     else is searched for (highlighted, stepped through)."""
     if typed.startswith("!"):
-        return SearchQuery(), typed[1:]
-    return SearchQuery(typed, regex), ""
+        return SearchQuery(), SearchQuery(typed[1:], regex)
+    return SearchQuery(typed, regex), SearchQuery()

@@ -14,23 +14,26 @@ from textual.app import App, SuspendNotSupported
 from mproc_tui.ui.feedback import warn
 
 
-def pager_command(environ: dict[str, str] | None = None) -> list[str] | None:
-    """``$PAGER`` split as a shell would, else ``less``; None if neither can be found."""
+def pager_command(environ: dict[str, str] | None = None) -> list[str] | str:
+    """``$PAGER`` split as a shell would, else ``less``; or why there is none."""
     environ = dict(os.environ) if environ is None else environ
+    chosen = environ.get("PAGER", "").strip()
     try:
-        command = shlex.split(environ.get("PAGER", "").strip())
-    except ValueError:  # an unbalanced quote: not a command
-        command = []
+        command = shlex.split(chosen)
+    except ValueError as error:  # an unbalanced quote: not a command
+        return f"$PAGER is not a command ({error}): {chosen}"
     if not command:
-        command = ["less"]
-    return command if shutil.which(command[0]) else None
+        return ["less"] if shutil.which("less") else "No pager: set $PAGER, or install less."
+    if not shutil.which(command[0]):
+        return f"The pager in $PAGER was not found: {command[0]}"
+    return command
 
 
 def show_in_pager(app: App[object], lines: list[str]) -> None:
     """Write the lines to a private file, run the pager on it in the terminal, come back."""
     command = pager_command()
-    if command is None:
-        warn(app, "No pager found: set $PAGER, or install less.")
+    if isinstance(command, str):
+        warn(app, command)
         return
     descriptor, path = tempfile.mkstemp(prefix="mproc-tui-", suffix=".log", text=True)
     try:

@@ -21,9 +21,10 @@ class ColumnsScreen(ClickAwayModal[frozenset[str]]):
     }
     #columns {
         height: auto;
-        max-height: 16;
+        max-height: 10;  /* the rest scroll: title and buttons stay on a 24-row screen */
     }
     #columns-hint {
+        width: 100%;
         color: $text-muted;
     }
     """

@@ -123,12 +123,13 @@ class LogView(Vertical):
     def __init__(self, max_lines: int, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self._focus_before_search: Widget | None = None
+        self._marks_shown = False  # the worker filter (l) is the marked workers'
         # Made here and held, never queried: records arrive many times a second.
         self.pane = LogPane(max_lines, id="logs")
         # Mounted at the first /, not before the first frame: an Input's styles and
         # widgets took 30 ms of a first frame of 0.4 s (tests/bench/bench_startup.py).
         self.search_box = SearchBox(
-            placeholder="search the logs: Enter next, Shift+Enter previous, Esc close",
+            placeholder="search the logs (!text hides lines): Enter next, Shift+Enter previous",
             id="log-search",
         )
 
@@ -159,20 +160,34 @@ class LogView(Vertical):
     def action_filter_worker(self) -> None:
         """l: the marked workers' lines only, or the selected worker's; again: everyone's."""
         if self.log_filter.workers is not None:
+            self._marks_shown = False
             self.log_filter = replace(self.log_filter, workers=None, workers_label="")
         elif self.marked_workers:
-            marked = self.marked_workers
-            label = next(iter(marked.values())) if len(marked) == 1 else f"{len(marked)} marked"
-            self.log_filter = replace(
-                self.log_filter, workers=frozenset(marked), workers_label=label
-            )
+            self._show_marked(self.marked_workers)
         elif self.selected_worker is None:
             warn(self, "No worker selected.")
         else:
             worker_id, name = self.selected_worker
+            self._marks_shown = False
             self.log_filter = replace(
                 self.log_filter, workers=frozenset((worker_id,)), workers_label=name
             )
+
+    def _show_marked(self, marked: dict[int, str]) -> None:
+        label = next(iter(marked.values())) if len(marked) == 1 else f"{len(marked)} marked"
+        self._marks_shown = True
+        self.log_filter = replace(self.log_filter, workers=frozenset(marked), workers_label=label)
+
+    def watch_marked_workers(self, marked: dict[int, str]) -> None:
+        """Showing the marked workers' lines (l), marking another adds its lines; unmarking
+        them all shows everyone's again."""
+        if not self._marks_shown or self.log_filter.workers is None:
+            return
+        if marked:
+            self._show_marked(marked)
+        else:
+            self._marks_shown = False
+            self.log_filter = replace(self.log_filter, workers=None, workers_label="")
 
     def action_filter_logger(self) -> None:
         """L: the chosen line's logger only (the newest line's without a choice); again: all."""
@@ -252,8 +267,8 @@ class LogView(Vertical):
         """``!text`` hides lines containing text; else a search, highlighted (a bad
         pattern says why in the box and changes nothing)."""
         query, exclude = search_and_exclusion(typed, self.regex)
-        self.search_box.show_state(query, self.regex)
-        if query.error:
+        self.search_box.show_state(query.error or exclude.error, self.regex)
+        if query.error or exclude.error:
             return
         self.search = query
         if exclude != self.log_filter.exclude:

@@ -9,7 +9,6 @@ from textual.message import Message
 from textual.widgets import Input
 
 from mproc_tui.core.text import safe_text
-from mproc_tui.ui.log_filter import SearchQuery
 
 
 class SearchBox(Input):
@@ -53,7 +52,7 @@ class SearchBox(Input):
         pass
 
     def on_mount(self) -> None:
-        self.show_state(SearchQuery(), regex=False)
+        self.show_state("", regex=False)
 
     def action_step(self, forward: bool) -> None:
         self.post_message(self.Step(forward=forward))
@@ -64,11 +63,11 @@ class SearchBox(Input):
     def action_toggle_regex(self) -> None:
         self.post_message(self.RegexToggled())
 
-    def show_state(self, query: SearchQuery, regex: bool) -> None:
+    def show_state(self, error: str, regex: bool) -> None:
         """The border: the mode, and a bad pattern's error (the app goes on as before)."""
+        mode = "regex (Ctrl+R: text)" if regex else "text (Ctrl+R: regex)"
         if self.value.startswith("!"):
-            self.border_title = "hiding lines that contain this (Esc keeps it)"
-        else:
-            self.border_title = "regex (Ctrl+R: text)" if regex else "text (Ctrl+R: regex)"
-        self.set_class(bool(query.error), "-bad-pattern")
-        self.border_subtitle = safe_text(query.error)
+            mode = f"hiding the lines it matches, {mode}; Esc keeps it"
+        self.border_title = mode
+        self.set_class(bool(error), "-bad-pattern")
+        self.border_subtitle = safe_text(error)

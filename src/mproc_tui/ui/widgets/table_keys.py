@@ -13,7 +13,8 @@ TABLE_SCREEN_KEYS: list[Binding] = [
         "Mark",
         show=False,
         key_display="Space",
-        tooltip="Mark the selected worker, or unmark it (l: the marked ones' lines)",
+        tooltip="Mark the selected worker (or unmark it), then go to the next row; "
+        "l shows the marked ones' lines",
     ),
     Binding("U", "unmark_all", "Unmark", show=False, tooltip="Unmark every worker"),
     Binding(
