@@ -257,3 +257,19 @@ def test_the_programs_own_sitecustomize_still_runs_after_the_agents(
     result = _run_under_agent(program, link, directory, then=own)
     assert result.returncode == 0, result.stderr.decode()
     wait_until(lambda: _messages(collector) == ["customized True"], 15, "the record")
+
+
+def test_a_fork_while_frames_are_being_sent_starts_the_child_with_none() -> None:
+    """A thread inside ``send(_out)`` at the moment of a fork leaves the parent's buffer
+    exported for good in the child: the child must start with a buffer of its own."""
+    stream._out.extend(b"x" * 100)
+    sending = memoryview(stream._out)  # what socket.send holds while it runs
+    try:
+        pid = os.fork()
+        if pid == 0:  # the child: the agent's fork hook has run
+            os._exit(0 if len(stream._out) == 0 else 1)
+        _, status = os.waitpid(pid, 0)
+        assert os.waitstatus_to_exitcode(status) == 0
+    finally:
+        sending.release()
+        del stream._out[:]

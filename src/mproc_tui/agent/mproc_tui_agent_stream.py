@@ -48,12 +48,16 @@ NUDGE_AFTER = 0.1  # seconds a noted SIGTERM may wait for its handler before a n
 
 
 def _forget_parent() -> None:
-    """A fork child starts empty: the parent's lock may be held, its lines are its own."""
-    global _lock, _connection, _dropped, flushing, _holder, _sigterm_waiting, _whole
+    """A fork child starts empty: the parent's lock may be held, its lines are its own.
+
+    Its frames are a new buffer, not the parent's emptied: a thread of the parent may
+    have been inside ``send(_out)`` at the fork, and in the child that buffer stays
+    exported for good (``del _out[:]`` raised BufferError in the forked worker)."""
+    global _lock, _connection, _dropped, flushing, _holder, _sigterm_waiting, _whole, _out
     _lock, _connection, _dropped, flushing, _whole = _thread.RLock(), None, 0, False, 0
     _holder, _sigterm_waiting = 0, False
     del waiting_records[:]
-    del _out[:]
+    _out = bytearray()
     _stop_noting_sigterm()
 
 
