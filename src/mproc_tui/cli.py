@@ -122,6 +122,13 @@ def build_parser() -> OneLineParser:
         "--demo", action="store_true", help="replay the lesson: Process-1 and 'renamed worker'"
     )
     parser.add_argument(
+        "--lesson",
+        nargs="?",
+        const="",
+        metavar="NAME",
+        help="run a lesson (lock, barrier, queue, ...) and watch it; --lesson alone lists them",
+    )
+    parser.add_argument(
         "--start-method",
         choices=START_METHODS,
         default=None,
@@ -214,6 +221,8 @@ def main(argv: Sequence[str] | None = None, app_class: type[MprocApp] | None = N
         return run_main(argv[1:], app_class)
     parser = build_parser()
     arguments = parser.parse_args(argv)
+    if arguments.lesson is not None:
+        return _run_lesson(parser, arguments, argv, app_class)
     try:
         plans, start_method = _plan_from(arguments)
     except KeyboardInterrupt:
@@ -263,6 +272,30 @@ def main(argv: Sequence[str] | None = None, app_class: type[MprocApp] | None = N
     finally:
         if log_file is not None:
             log_file.close()
+
+
+def _run_lesson(
+    parser: OneLineParser,
+    arguments: argparse.Namespace,
+    argv: Sequence[str],
+    app_class: type[MprocApp] | None,
+) -> int:
+    """``--lesson NAME``: the lesson's program under ``mproc-tui run``; alone, the list."""
+    from mproc_tui.lessons import NAMES, lesson_list, lesson_path
+    from mproc_tui.run_cli import run_main
+
+    if not arguments.lesson:
+        print(lesson_list())
+        return 0
+    if arguments.lesson not in NAMES:
+        parser.error(f"no lesson {arguments.lesson!r}: choose one of {', '.join(NAMES)}")
+    own = ["--no-tui"] if arguments.no_tui else []
+    if arguments.start_method:
+        own += ["--start-method", arguments.start_method]
+    program = [str(lesson_path(arguments.lesson))]
+    if any(word == "--sleep" or word.startswith("--sleep=") for word in argv):
+        program += ["--sleep", str(arguments.sleep)]  # else the lesson's own pace
+    return run_main([*own, "--", *program], app_class)
 
 
 def print_error(message: str) -> None:

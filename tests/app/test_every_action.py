@@ -32,6 +32,7 @@ from mproc_tui.ui.screens.help_screen import HelpScreen
 from mproc_tui.ui.screens.level_screen import LevelScreen
 from mproc_tui.ui.screens.quit_screen import QuitScreen
 from mproc_tui.ui.screens.signal_screen import SignalScreen
+from mproc_tui.ui.screens.source_screen import SourceScreen
 from mproc_tui.ui.screens.spawn_screen import SpawnScreen
 from mproc_tui.ui.screens.stack_screen import StackScreen
 from mproc_tui.ui.textual_internals import FooterKey, HeaderIcon
@@ -195,6 +196,7 @@ PROBES: dict[str, Probe] = {
     "stacks": Probe(one_worker, stacks_shown),
     "level": Probe(one_worker, on_screen(LevelScreen)),
     "rerun": Probe(a_watched_program_ended, ran_again, {"program": WATCHED}),
+    "source": Probe(nothing, on_screen(SourceScreen), {"program": WATCHED}),
     "toggle_tree": Probe(nothing, lambda app: app.main_screen.worker_table.tree_view),
     "move_sort(-1)": Probe(nothing, lambda app: app.main_screen.worker_table.sort_column == "kind"),
     "move_sort(1)": Probe(nothing, lambda app: app.main_screen.worker_table.sort_column == "name"),

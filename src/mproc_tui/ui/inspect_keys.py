@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 from functools import partial
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from mproc_tui.core.stack_text import StackReport
@@ -59,6 +60,22 @@ class InspectKeys(WorkerScreen):
 
         reader = partial(read_stacks, program.stacks, name, pid, create_time)
         self.app.push_screen(StackScreen(reader, name))
+
+    def action_source(self) -> None:
+        """S: the watched program's source (a lesson's code), read from its file."""
+        program = self.program
+        script = None if program is None else program.command.script
+        if script is None:
+            warn(self, "S shows the source of a watched program: mproc-tui run, --lesson.")
+            return
+        try:
+            text = Path(script).read_text(encoding="utf-8", errors="replace")
+        except OSError as error:
+            warn(self, f"Cannot read {script}: {error.strerror or error}")
+            return
+        from mproc_tui.ui.screens.source_screen import SourceScreen  # (a dialog: not at start)
+
+        self.app.push_screen(SourceScreen(script, text))
 
     def action_level(self) -> None:
         worker_id = self._selected()

@@ -62,6 +62,13 @@ WORKER_KEYS = [
         tooltip="The selected worker's log level, changed while it runs",
     ),
     Binding(
+        "S",
+        "source",
+        "Source",
+        show=False,
+        tooltip="The watched program's source: a lesson's code, beside what it does",
+    ),
+    Binding(
         "R",
         "rerun",
         "Rerun",

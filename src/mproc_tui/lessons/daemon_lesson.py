@@ -1,0 +1,33 @@
+"""Daemon: a daemon worker is ended when the main process ends, unless it is joined."""
+
+import logging
+import multiprocessing
+import sys
+import time
+
+SLEEP = float(sys.argv[sys.argv.index("--sleep") + 1]) if "--sleep" in sys.argv else 2.0
+
+
+def worker1(seconds):
+    logging.debug("start")
+    time.sleep(seconds)
+    logging.debug("end")
+
+
+def worker2(seconds):
+    logging.debug("start")
+    time.sleep(seconds)
+    logging.debug("end")
+
+
+if __name__ == "__main__":
+    logging.basicConfig(level=logging.DEBUG, format="%(processName)s: %(message)s")
+    w1 = multiprocessing.Process(target=worker1, args=(SLEEP,))
+    w1.daemon = True
+    w2 = multiprocessing.Process(name="renamed worker", target=worker2, args=(SLEEP,))
+    w1.start()
+    w2.start()
+    # Without this join, the daemon Process-1 is terminated as soon as the main process
+    # ends: its "end" is never logged. Remove the join and watch it go.
+    w1.join()
+    w2.join()
