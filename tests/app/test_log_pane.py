@@ -215,7 +215,9 @@ async def test_enter_on_a_line_shows_every_field_and_the_traceback() -> None:
         # clicked while the pane still moved and chose the line below.
         await wait_for(
             pilot,
-            lambda: table_rows(app)[0]["exit"] == "1" and pane.is_vertical_scroll_end,
+            lambda: (
+                [row["exit"] for row in table_rows(app)] == ["1"] and pane.is_vertical_scroll_end
+            ),
             "the crasher's exit, the pane at its end",
         )
         index = next(i for i, line in enumerate(pane.lines) if "uncaught" in line)

@@ -11,5 +11,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-AGENT_FILES = ("sitecustomize.py", "mproc_tui_agent.py", "mproc_tui_agent_stream.py")
+AGENT_FILES = (
+    "sitecustomize.py",
+    "mproc_tui_agent.py",
+    "mproc_tui_agent_stream.py",
+    "mproc_tui_agent_sync.py",
+)
 AGENT_DIRECTORY = Path(__file__).parent

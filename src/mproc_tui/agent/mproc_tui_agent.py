@@ -52,6 +52,8 @@ def install() -> None:
         _patch_multiprocessing(sys.modules["multiprocessing.process"])
     if "multiprocessing.queues" in sys.modules:
         _patch_queues(sys.modules["multiprocessing.queues"])
+    if "multiprocessing.synchronize" in sys.modules:
+        _patch_synchronize(sys.modules["multiprocessing.synchronize"])
     if "logging" in sys.modules:
         _patch_logging(sys.modules["logging"])
     sys.meta_path.insert(0, _PatchOnImport())
@@ -297,10 +299,18 @@ def _patch_queues(queues_module: Any) -> None:
         queue_class.put = patched_put
 
 
+def _patch_synchronize(synchronize_module: Any) -> None:
+    """Locks, semaphores, events, conditions, barriers: who holds, who waits (the panel)."""
+    import mproc_tui_agent_sync  # type: ignore[import-not-found]  # beside this file
+
+    mproc_tui_agent_sync.patch(synchronize_module)
+
+
 _PATCHES = {
     "multiprocessing.context": _set_default_start_method,
     "multiprocessing.process": _patch_multiprocessing,
     "multiprocessing.queues": _patch_queues,
+    "multiprocessing.synchronize": _patch_synchronize,
     "logging": _patch_logging,
 }
 

@@ -32,6 +32,7 @@ from mproc_tui.core.orphans import ProgramOrphans, alive, wait_ended
 from mproc_tui.core.process_control import create_time_of, signal_descendant, signal_group
 from mproc_tui.core.records import LogEntry
 from mproc_tui.core.stacks import STACKS_VARIABLE, StackDirectory
+from mproc_tui.core.sync_table import SYNC_VARIABLE, SyncFile
 from mproc_tui.core.workers import FIRST_ROW, STOPPING_SIGNALS, SupervisorError
 
 MAIN_NAME = "MainProcess"
@@ -128,6 +129,7 @@ class ProgramRun:
         self.next_row = first_row  # the next process's row (a rerun's follow the last run's)
         self._directory = tempfile.mkdtemp(prefix="mproc-tui-run-")  # 0700
         self.stacks = StackDirectory(within=self._directory)  # p: its processes' stacks
+        self.sync = SyncFile(self._directory)  # its locks and the like: who holds, who waits
         self._link = AgentLink(
             os.path.join(self._directory, "agent.sock"), on_logs, self._event, self._row_of
         )
@@ -153,6 +155,7 @@ class ProgramRun:
         environment["MPROC_TUI_AGENT_LEVEL"] = str(self._level)
         environment[HELLO_VARIABLE] = "1"  # the first interpreter's agent says hello
         environment[STACKS_VARIABLE] = self.stacks.path
+        environment[SYNC_VARIABLE] = self.sync.path
         if self._start_method:
             environment["MPROC_TUI_AGENT_START_METHOD"] = self._start_method
         output = subprocess.PIPE if self._capture else None
@@ -352,6 +355,7 @@ class ProgramRun:
         self.ended.wait(timeout=5)
         self._link.stop()
         self._orphans.release()
+        self.sync.close()
         shutil.rmtree(self._directory, ignore_errors=True)
 
     def _all_processes(self) -> list[psutil.Process]:
