@@ -197,6 +197,9 @@ PROBES: dict[str, Probe] = {
     "level": Probe(one_worker, on_screen(LevelScreen)),
     "rerun": Probe(a_watched_program_ended, ran_again, {"program": WATCHED}),
     "source": Probe(nothing, on_screen(SourceScreen), {"program": WATCHED}),
+    "toggle_primitives": Probe(
+        nothing, lambda app: bool(app.main_screen.sync_panel.display), {"program": WATCHED}
+    ),
     "toggle_tree": Probe(nothing, lambda app: app.main_screen.worker_table.tree_view),
     "move_sort(-1)": Probe(nothing, lambda app: app.main_screen.worker_table.sort_column == "kind"),
     "move_sort(1)": Probe(nothing, lambda app: app.main_screen.worker_table.sort_column == "name"),

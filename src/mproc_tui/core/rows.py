@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from mproc_tui.core.sampler import ChildSample, ProcessSample, Sampler, SampleRequest
 from mproc_tui.core.supervisor import Supervisor
+from mproc_tui.core.sync_table import SyncState, wait_text
 from mproc_tui.core.workers import Lifecycle, WorkerStatus
 
 if TYPE_CHECKING:  # (run mode only: not imported for a first frame that has no program)
@@ -266,10 +267,24 @@ def take_snapshot(
         history.record(samples)
         history.keep_only([*(s.worker_id for s in statuses), *(p.row_id for p in processes)])
     now = time.time()
+    watched = program_rows(processes, samples, now, history)
+    if program is not None:
+        watched = with_waits(watched, program.sync.read(), now)
     return [
-        *program_rows(processes, samples, now, history),
+        *watched,
         *build_rows(statuses, samples, now, history, OWN if program is not None else ""),
     ]
+
+
+def with_waits(rows: list[WorkerRow], state: SyncState, now: float) -> list[WorkerRow]:
+    """A live process that waits on a watched primitive says so in its state:
+    ``waiting: Lock#1 (held by Process-3, 12 s)``."""
+    names = {row.pid: row.name for row in rows if row.pid is not None}
+    changed = []
+    for row in rows:
+        text = wait_text(state, row.pid, names, now) if row.running and row.pid else ""
+        changed.append(replace(row, state=text) if text else row)
+    return changed
 
 
 # -- sorting and alerts -----------------------------------------------------------------

@@ -41,6 +41,7 @@ STATE_STYLES = {
 }
 FAILED_STYLE = "bold white on red"
 RESTARTING_STYLE = "bold yellow"
+WAITING_STYLE = "yellow"
 
 
 class Cell(NamedTuple):
@@ -68,6 +69,8 @@ def _cpu(percent: float | None) -> Cell:
 def _state(state: str) -> Cell:
     if state.startswith("restarting"):
         return Cell(state, RESTARTING_STYLE)
+    if state.startswith("waiting:"):  # on a watched lock: "waiting: Lock#1 (held by ...)"
+        return Cell(state, WAITING_STYLE)
     return Cell(state, STATE_STYLES.get(state, ""))
 
 
@@ -138,9 +141,9 @@ COLUMNS: tuple[Column, ...] = (
     Column(
         "state",
         "State",
-        None,  # "restarting in 4 s" while a worker waits to run again
+        None,  # "restarting in 4 s"; "waiting: Lock#1 (held by Process-3, 12 s)"
         least=10,
-        most=20,
+        most=44,
         cell=lambda row: _state(row.state),
         sort=lambda row: row.state,
         child_cell=lambda child: _state(child.state),

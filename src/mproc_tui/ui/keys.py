@@ -62,6 +62,13 @@ WORKER_KEYS = [
         tooltip="The selected worker's log level, changed while it runs",
     ),
     Binding(
+        "P",
+        "toggle_primitives",
+        "Primitives",
+        show=False,
+        tooltip="A watched program's locks and the like: who holds each, who waits, how long",
+    ),
+    Binding(
         "S",
         "source",
         "Source",

@@ -31,6 +31,7 @@ from mproc_tui.ui.keys import APP, APP_KEYS, PALETTE_KEY, SCREEN, WORKER_KEYS, K
 from mproc_tui.ui.messages import RerunRequested
 from mproc_tui.ui.operation_progress import OperationProgress
 from mproc_tui.ui.options import AppOptions
+from mproc_tui.ui.sync_keys import SyncKeys
 from mproc_tui.ui.widgets.key_footer import KeyFooter
 from mproc_tui.ui.widgets.log_view import LogView
 from mproc_tui.ui.widgets.worker_table import WorkerTable
@@ -48,7 +49,7 @@ if TYPE_CHECKING:
     from mproc_tui.ui.screens.signal_screen import SignalChoice
 
 
-class MainScreen(JoinKeys, InspectKeys):
+class MainScreen(JoinKeys, InspectKeys, SyncKeys):
     """Workers above, their logs below; every key of the app works from anywhere on it."""
 
     BINDING_GROUP_TITLE = "Workers"
@@ -111,6 +112,7 @@ class MainScreen(JoinKeys, InspectKeys):
         yield Header()
         yield self.worker_table
         yield self.empty_hint
+        yield self.sync_panel
         yield self.log_view.data_bind(MainScreen.selected_worker)
         yield KeyFooter()
 
@@ -128,6 +130,7 @@ class MainScreen(JoinKeys, InspectKeys):
         self.worker_table.show_rows(rows)
         self._retitle()
         self.empty_hint.display = not rows
+        self.check_deadlocks()
 
     def _retitle(self) -> None:
         """The table's title: its counts, and the sort when its column is turned off."""

@@ -1,0 +1,64 @@
+"""The primitives panel and the deadlock alert, on real programs under mproc-tui run."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from mproc_tui.core.program import ProgramCommand
+from mproc_tui.lessons import lesson_path
+from mproc_tui.ui.app import MprocApp
+from mproc_tui.ui.options import AppOptions
+from tests.app.helpers import SIZE, make_app, screen_text, table_rows, toasts, wait_toast
+from tests.support.waiting import wait_for
+
+PROGRAMS = Path(__file__).parents[1] / "support" / "programs"
+
+
+def watching(script: str, *args: str) -> MprocApp:
+    command = ProgramCommand(sys.executable, script, args=args)
+    return MprocApp(AppOptions(refresh=0.2, grace=1.0, program=command))
+
+
+async def test_a_deadlock_is_named_in_an_alert_the_table_and_the_panel() -> None:
+    app = watching(str(PROGRAMS / "deadlock.py"), "forkserver")
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await wait_toast(pilot, app, "Deadlock: ")
+        (alert,) = [toast for toast in toasts(app, "error") if toast.startswith("Deadlock")]
+        assert "holds Lock#1 and waits for Lock#2" in alert
+        assert "holds Lock#2 and waits for Lock#1" in alert
+        assert "first" in alert and "second" in alert
+        states = {row["name"]: row["state"] for row in table_rows(app)}
+        assert states["first"].startswith("waiting: Lock#2 (held by second, ")
+        assert states["second"].startswith("waiting: Lock#1 (held by first, ")
+        await pilot.press("P")
+        panel = app.main_screen.sync_panel
+        await wait_for(pilot, lambda: "Deadlock: first" in screen_text(app), "the cycle shown")
+        shown = screen_text(app)
+        assert "Lock#1 (deadlock.py:26): held by first" in shown
+        assert "Barrier#3 (deadlock.py:26)" in shown
+        await pilot.press("P")
+        await wait_for(pilot, lambda: not panel.display, "the panel hidden")
+
+
+async def test_the_lock_lesson_panel_changes_hands() -> None:
+    app = watching(str(lesson_path("lock")), "--sleep", "0.5")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("P")
+        holders: set[str] = set()
+
+        def seen_three_holders() -> bool:
+            for line in screen_text(app).splitlines():
+                if "Lock#1 (lock_lesson.py:" in line and "held by " in line:
+                    holders.add(line.split("held by ")[1].split()[0])
+            return len(holders) == 3
+
+        await wait_for(pilot, seen_three_holders, "three workers holding the lock in turn")
+        assert holders == {"Process-1", "Process-2", "Process-3"}
+
+
+async def test_p_without_a_watched_program_says_what_it_is_for() -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("P")
+        await wait_toast(pilot, app, "P shows a watched program's locks")
