@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
+
+import pytest
 
 from mproc_tui.core.program import ProgramCommand
 from mproc_tui.lessons import lesson_path
@@ -33,7 +36,7 @@ async def test_a_deadlock_is_named_in_an_alert_the_table_and_the_panel() -> None
         assert states["second"].startswith("waiting: Lock#1 (held by first, ")
         await pilot.press("P")
         panel = app.main_screen.sync_panel
-        await wait_for(pilot, lambda: "Deadlock: first" in screen_text(app), "the cycle shown")
+        await wait_for(pilot, lambda: "Deadlock: " in screen_text(app), "the cycle shown")
         shown = screen_text(app)
         assert "Lock#1 (deadlock.py:26): held by first" in shown
         assert "Barrier#3 (deadlock.py:26)" in shown
@@ -62,3 +65,35 @@ async def test_p_without_a_watched_program_says_what_it_is_for() -> None:
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("P")
         await wait_toast(pilot, app, "P shows a watched program's locks")
+
+
+# Each lesson's own primitive, as the panel names it.
+PRIMITIVE_OF = {
+    "lock": "Lock#1",
+    "rlock": "RLock#1",
+    "semaphore": "Semaphore#1",
+    "event": "Event#1",
+    "condition": "Condition#1",
+    "barrier": "Barrier#1",
+    "queue": "Queue#1",
+    "value": "Value#2",  # (the first, without its lock, races to its end at once)
+    "array": "Array#1",
+}
+
+
+@pytest.mark.parametrize("lesson", list(PRIMITIVE_OF))
+async def test_each_lessons_primitive_shows_in_the_panel_and_changes(lesson: str) -> None:
+    app = watching(str(lesson_path(lesson)), "--sleep", "0.4")
+    name = PRIMITIVE_OF[lesson]
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("P")
+        states: set[str] = set()
+
+        def seen_two_states() -> bool:
+            for line in screen_text(app).splitlines():
+                if f"{name} ({lesson}_lesson.py:" in line:
+                    said = line.split("): ", 1)[1].strip(" │")
+                    states.add(re.sub(r"\d+\.\d s", "N s", said))  # times tick: not a change
+            return len(states) >= 2
+
+        await wait_for(pilot, seen_two_states, f"{name} in two states")

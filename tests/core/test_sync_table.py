@@ -12,6 +12,7 @@ import pytest
 from mproc_tui.core.program import ProgramCommand, ProgramRun
 from mproc_tui.core.sync_table import (
     Primitive,
+    SyncFile,
     SyncState,
     Wait,
     deadlocks,
@@ -120,3 +121,28 @@ def test_the_panel_says_who_holds_who_waits_and_highlights_long_waits() -> None:
     assert lines[1] == ("RLock#2 (rlock.py:5): held by Process-2 for 1.0 s, depth 2", False)
     assert lines[2] == ("Semaphore#3 (room.py:7): value 0; waiting: Process-4 1.0 s", False)
     assert lines[3] == ("Event#4 (go.py:3): clear; waiting: Process-5 0.1 s", False)
+
+
+@pytest.mark.parametrize("method", ["fork", "spawn"])
+def test_values_arrays_and_queues_say_what_they_hold(
+    method: str, watched: list[ProgramRun], collector: Collector
+) -> None:
+    command = ProgramCommand(sys.executable, str(PROGRAMS / "holders.py"), args=(method,))
+    run = ProgramRun(command, collector, level=10)
+    watched.append(run)
+    run.start()
+    assert run.ended.wait(60), "the program did not end"
+    state = run.sync.read()
+    shown = {primitive.name: primitive for primitive in state.primitives.values()}
+    assert set(shown) == {"Value#1", "Array#2", "Queue#3"}  # no lock of theirs apart
+    assert shown["Value#1"].contents == "2000"  # each worker added 1,000, under its lock
+    assert shown["Array#2"].contents == "[0, 1, 4, 9]"
+    assert shown["Queue#3"].count == 2  # two put, none taken
+    assert shown["Queue#3"].site == "holders.py:20"
+
+
+def test_a_closed_file_reads_as_nothing(tmp_path: Path) -> None:
+    shared = SyncFile(str(tmp_path))
+    assert shared.read().primitives == {}
+    shared.close()
+    assert shared.read() == SyncState()

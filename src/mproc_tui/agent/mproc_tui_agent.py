@@ -54,6 +54,8 @@ def install() -> None:
         _patch_queues(sys.modules["multiprocessing.queues"])
     if "multiprocessing.synchronize" in sys.modules:
         _patch_synchronize(sys.modules["multiprocessing.synchronize"])
+    if "multiprocessing.sharedctypes" in sys.modules:
+        _patch_sharedctypes(sys.modules["multiprocessing.sharedctypes"])
     if "logging" in sys.modules:
         _patch_logging(sys.modules["logging"])
     sys.meta_path.insert(0, _PatchOnImport())
@@ -297,13 +299,23 @@ def _patch_queues(queues_module: Any) -> None:
             return _put(self, *args, **kwargs)
 
         queue_class.put = patched_put
+    _sync().patch_queues(queues_module)  # (after the flush: its put wraps this one)
+
+
+def _sync() -> Any:
+    import mproc_tui_agent_sync  # type: ignore[import-not-found]  # beside this file
+
+    return mproc_tui_agent_sync
 
 
 def _patch_synchronize(synchronize_module: Any) -> None:
     """Locks, semaphores, events, conditions, barriers: who holds, who waits (the panel)."""
-    import mproc_tui_agent_sync  # type: ignore[import-not-found]  # beside this file
+    _sync().patch(synchronize_module)
 
-    mproc_tui_agent_sync.patch(synchronize_module)
+
+def _patch_sharedctypes(sharedctypes_module: Any) -> None:
+    """Values and arrays: what they hold (the panel)."""
+    _sync().patch_sharedctypes(sharedctypes_module)
 
 
 _PATCHES = {
@@ -311,6 +323,7 @@ _PATCHES = {
     "multiprocessing.process": _patch_multiprocessing,
     "multiprocessing.queues": _patch_queues,
     "multiprocessing.synchronize": _patch_synchronize,
+    "multiprocessing.sharedctypes": _patch_sharedctypes,
     "logging": _patch_logging,
 }
 

@@ -24,8 +24,11 @@ SYNC_VARIABLE = "MPROC_TUI_SYNC"
 MAGIC = b"MPS1"
 HEADER = struct.Struct("<4sII")  # magic, primitives made, processes that waited
 HEADER_SIZE = 64
-PRIMITIVE = struct.Struct("<B3xiiId40s")  # kind, maker pid, holder pid, depth, since, site
-HOLD = struct.Struct("<iId")  # holder pid, depth (or count), since: at a primitive's row + 8
+# kind, maker pid, holder pid, depth (a count, a size), since, site, contents (a Value's)
+PRIMITIVE = struct.Struct("<B3xiiId40s48s")
+CONTENTS = struct.Struct("<48s")  # at a primitive's row + 64
+COUNT = struct.Struct("<i")  # at a primitive's row + 12
+HOLD = struct.Struct("<iid")  # holder pid, depth (or count), since: at a primitive's row + 8
 PROCESS = struct.Struct("<iid")  # pid, the primitive it waits on (its number; 0: none), since
 WAIT = struct.Struct("<id")  # the primitive waited on, since: at a process's row + 4
 MAX_PRIMITIVES = 4096
@@ -35,6 +38,7 @@ SIZE = PROCESSES_AT + MAX_PROCESSES * PROCESS.size
 
 # Kinds, as the file says them.
 LOCK, RLOCK, SEMAPHORE, BOUNDED_SEMAPHORE, CONDITION, EVENT, BARRIER = range(1, 8)
+QUEUE, VALUE, ARRAY = range(8, 11)
 
 _map: Any = None  # the shared file, mapped; None: not watching
 _file = -1
@@ -86,27 +90,34 @@ def _take_number(which: int, most: int) -> int:
         fcntl.flock(_file, fcntl.LOCK_UN)
 
 
-def _made(kind: int) -> int:
+def _made(kind: int, own: bool = False) -> int:
     """A row for a new primitive, saying where the program made it; 0 if none is left,
-    or if it is a part of another (a Condition's lock, an Event's condition)."""
-    if not _open() or _inside_another():
+    or if it is a part of another (a Condition's lock, a Queue's locks), unless ``own``."""
+    if not _open() or (not own and _inside_another()):
         return 0
     number = _take_number(1, MAX_PRIMITIVES)
     if number < 0:
         return 0
     site = _site()
     PRIMITIVE.pack_into(
-        _map, _at(number + 1), kind, _pid, 0, 0, 0.0, site.encode("utf-8", "replace")[:40]
+        _map, _at(number + 1), kind, _pid, 0, 0, 0.0, site.encode("utf-8", "replace")[:40], b""
     )
     return number + 1
 
 
+_LIBRARY = os.path.dirname(os.__file__)  # the standard library: multiprocessing is in it
+
+
 def _inside_another() -> bool:
-    """Made by multiprocessing.synchronize itself (``ctx.X()`` calls go through context)."""
+    """Made by multiprocessing itself, for another of its objects (``ctx.X()`` calls go
+    through its context module): a Condition's lock, a Queue's, a Value's."""
     frame = sys._getframe(3)  # the caller of the __init__ that called _made
     while frame is not None and frame.f_code.co_filename.endswith("context.py"):
         frame = frame.f_back  # type: ignore[assignment]
-    return frame is not None and frame.f_code.co_filename.endswith("synchronize.py")
+    if frame is None:
+        return False
+    path = frame.f_code.co_filename
+    return path.startswith(_LIBRARY) and os.sep + "multiprocessing" + os.sep in path
 
 
 def _at(primitive: int) -> int:
@@ -184,14 +195,14 @@ def _watch_semlock(lock: Any, kind: int) -> None:
             if depth == 1:
                 pack(shared, at, _pid, 1, clock())
             else:
-                struct.pack_into("<I", shared, at + 4, depth)
+                COUNT.pack_into(shared, at + 4, depth)
 
         def releasing() -> None:
             depth = count() - 1
             if depth <= 0:
                 pack(shared, at, 0, 0, 0.0)
             else:
-                struct.pack_into("<I", shared, at + 4, depth)
+                COUNT.pack_into(shared, at + 4, depth)
 
     else:  # a semaphore: no one holder; its value
         value = semlock._get_value
@@ -330,3 +341,130 @@ def _note_count(primitive: Any, count: int) -> None:
     number = getattr(primitive, "_mproc_tui_number", 0)
     if number and _map is not None:
         HOLD.pack_into(_map, _at(number) + 8, _pid, count, time.time())
+
+
+# -- queues, values and arrays: what they hold -------------------------------------------
+
+
+def _note_contents(number: int, contents: Any) -> None:
+    if number and _map is not None:
+        text = repr(contents)
+        if len(text) > 48:
+            text = text[:45] + "..."
+        CONTENTS.pack_into(_map, _at(number) + 64, text.encode("utf-8", "replace")[:48])
+
+
+def _note_size(queue: Any) -> None:
+    number = getattr(queue, "_mproc_tui_number", 0)
+    if number and _map is not None:
+        try:
+            size = queue.qsize()
+        except (NotImplementedError, OSError, ValueError):
+            return
+        COUNT.pack_into(_map, _at(number) + 12, size)
+
+
+def patch_queues(queues: Any) -> None:
+    """A Queue's size after each put and get (a JoinableQueue's too)."""
+    if not _open() or getattr(queues, "_mproc_tui_sync", False):
+        return
+    queues._mproc_tui_sync = True
+    cls = queues.Queue
+    init, put, get = cls.__init__, cls.put, cls.get
+    get_state, set_state = cls.__getstate__, cls.__setstate__
+
+    def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
+        self._mproc_tui_number = _made(QUEUE)
+        init(self, *args, **kwargs)
+
+    def patched_put(self: Any, *args: Any, **kwargs: Any) -> Any:
+        result = put(self, *args, **kwargs)
+        _note_size(self)
+        return result
+
+    def patched_get(self: Any, *args: Any, **kwargs: Any) -> Any:
+        marked = _waiting(getattr(self, "_mproc_tui_number", 0) or 0) if _map else False
+        try:
+            item = get(self, *args, **kwargs)
+        finally:
+            if marked:
+                _done_waiting()
+        _note_size(self)
+        return item
+
+    def __getstate__(self: Any) -> Any:
+        return (get_state(self), getattr(self, "_mproc_tui_number", 0))
+
+    def __setstate__(self: Any, state: Any) -> None:
+        if type(state) is tuple and len(state) == 2 and type(state[1]) is int:
+            self._mproc_tui_number = state[1]
+            state = state[0]
+        set_state(self, state)
+
+    cls.__init__, cls.put, cls.get = __init__, patched_put, patched_get
+    cls.__getstate__, cls.__setstate__ = __getstate__, __setstate__
+
+
+_synchronized: Any = None  # sharedctypes.synchronized as multiprocessing made it
+
+
+def patch_sharedctypes(sharedctypes: Any) -> None:
+    """A Value's value and an Array's first items, after each change through its wrapper."""
+    global _synchronized
+    if not _open() or getattr(sharedctypes, "_mproc_tui_sync", False):
+        return
+    sharedctypes._mproc_tui_sync = True
+    synchronized = _synchronized = sharedctypes.synchronized
+
+    def watched(obj: Any, lock: Any = None, ctx: Any = None) -> Any:
+        wrapper = synchronized(obj, lock, ctx)
+        if not hasattr(wrapper, "_mproc_tui_number"):
+            array = isinstance(wrapper, sharedctypes.SynchronizedArray)
+            wrapper._mproc_tui_number = _made(ARRAY if array else VALUE, own=True)
+            _note(wrapper)
+        return wrapper
+
+    sharedctypes.synchronized = watched
+    value = sharedctypes.Synchronized.value
+
+    def set_value(self: Any, new: Any) -> None:
+        value.fset(self, new)
+        _note_contents(getattr(self, "_mproc_tui_number", 0), new)
+
+    sharedctypes.Synchronized.value = property(value.fget, set_value)
+    array_class = sharedctypes.SynchronizedArray
+    set_item = array_class.__setitem__
+
+    def __setitem__(self: Any, index: Any, new: Any) -> None:
+        set_item(self, index, new)
+        _note(self)
+
+    array_class.__setitem__ = __setitem__
+    reduce = sharedctypes.SynchronizedBase.__reduce__
+
+    def __reduce__(self: Any) -> Any:
+        arguments = reduce(self)[1]
+        return _rebuilt, (arguments, getattr(self, "_mproc_tui_number", 0))
+
+    sharedctypes.SynchronizedBase.__reduce__ = __reduce__
+
+
+def _rebuilt(arguments: Any, number: int) -> Any:
+    """A Value or Array in the process it was sent to: the same row as where it was made."""
+    import multiprocessing.sharedctypes as sharedctypes  # (patched as it is imported)
+
+    wrapper = (_synchronized or sharedctypes.synchronized)(*arguments)
+    wrapper._mproc_tui_number = number
+    return wrapper
+
+
+def _note(wrapper: Any) -> None:
+    number = getattr(wrapper, "_mproc_tui_number", 0)
+    if not number:
+        return
+    try:
+        obj = wrapper.get_obj()
+        contents = obj.value if hasattr(obj, "value") else list(obj[:8])
+    except Exception:  # a type without a readable value: say nothing of it
+        return
+    _note_contents(number, contents)

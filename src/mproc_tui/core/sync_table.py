@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from mproc_tui.agent import mproc_tui_agent_sync as layout
+from mproc_tui.core.text import safe_text
 
 KIND_NAMES = {
     layout.LOCK: "Lock",
@@ -24,6 +25,9 @@ KIND_NAMES = {
     layout.CONDITION: "Condition",
     layout.EVENT: "Event",
     layout.BARRIER: "Barrier",
+    layout.QUEUE: "Queue",
+    layout.VALUE: "Value",
+    layout.ARRAY: "Array",
 }
 SYNC_VARIABLE = layout.SYNC_VARIABLE
 HELD_KINDS = (layout.LOCK, layout.RLOCK)  # one holder at a time: an edge of the wait-for graph
@@ -39,8 +43,9 @@ class Primitive:
     site: str
     maker: int  # pid
     holder: int  # pid; 0: none (a semaphore: who acquired last)
-    count: int  # a lock's depth, a semaphore's value, an event's 1 (set) or 0
+    count: int  # a lock's depth, a semaphore's value, an event's 1 (set) or 0, a queue's size
     since: float  # time.time() of the holding (or of the last change)
+    contents: str = ""  # a Value's value, an Array's first items (their repr)
 
     @property
     def name(self) -> str:
@@ -80,12 +85,13 @@ def read_state(shared: bytes | mmap.mmap) -> SyncState:
         return SyncState()
     primitives = {}
     for number in range(1, min(made, layout.MAX_PRIMITIVES) + 1):
-        kind, maker, holder, count, since, site = layout.PRIMITIVE.unpack_from(
+        kind, maker, holder, count, since, site, contents = layout.PRIMITIVE.unpack_from(
             shared, layout.HEADER_SIZE + (number - 1) * layout.PRIMITIVE.size
         )
         if kind:
-            text = site.rstrip(b"\0").decode("utf-8", "replace")
-            primitives[number] = Primitive(number, kind, text, maker, holder, count, since)
+            primitives[number] = Primitive(
+                number, kind, _text(site), maker, holder, count, since, _text(contents)
+            )
     waits = []
     for row in range(min(waited, layout.MAX_PROCESSES)):
         pid, primitive, since = layout.PROCESS.unpack_from(
@@ -94,6 +100,10 @@ def read_state(shared: bytes | mmap.mmap) -> SyncState:
         if pid and primitive:
             waits.append(Wait(pid, primitive, since))
     return SyncState(primitives, tuple(waits))
+
+
+def _text(field: bytes) -> str:
+    return field.rstrip(b"\0").decode("utf-8", "replace")
 
 
 def deadlocks(state: SyncState, now: float, after: float = DEADLOCK_AFTER) -> list[list[Wait]]:
@@ -145,7 +155,11 @@ class SyncFile:
         self._map = mmap.mmap(self._file.fileno(), layout.SIZE, access=mmap.ACCESS_READ)
 
     def read(self) -> SyncState:
-        return read_state(self._map)
+        """What the file says now; nothing once the run is over and the file closed."""
+        try:
+            return read_state(self._map)
+        except ValueError:  # closed (a rerun let this run go while a look was due)
+            return SyncState()
 
     def close(self) -> None:
         self._map.close()
@@ -203,10 +217,16 @@ def panel_lines(state: SyncState, names: dict[int, str], now: float) -> list[tup
                 parts.append(f"value {primitive.count}")
         elif primitive.kind == layout.EVENT:
             parts.append("set" if primitive.count else "clear")
+        elif primitive.kind == layout.QUEUE:
+            parts.append(f"size {primitive.count}")
+        elif primitive.kind == layout.VALUE and primitive.contents:
+            parts.append(f"value {primitive.contents}")  # its repr
+        elif primitive.kind == layout.ARRAY and primitive.contents:
+            parts.append(primitive.contents)
         if waiting:
             waits = ", ".join(f"{who(w.pid)} {now - w.since:.1f} s" for w in waiting)
             parts.append(f"waiting: {waits}")
         long_wait = any(now - wait.since >= LONG_WAIT for wait in waiting)
         text = f"{primitive.name} ({primitive.site}): {'; '.join(parts) or 'no one waits'}"
-        lines.append((text, long_wait))
+        lines.append((safe_text(text), long_wait))  # a file name, a value: data, not markup
     return lines
