@@ -37,6 +37,12 @@ from mproc_tui.ui.options import AppOptions
 from mproc_tui.ui.screens.quit_screen import QuitScreen
 from mproc_tui.ui.screens.spawn_screen import SpawnScreen
 from mproc_tui.ui.screens.stack_screen import StackScreen
+from tests.support.lesson_scenes import (
+    barrier_lesson,
+    barrier_two_arrived,
+    lock_held_two_waiting,
+    lock_lesson,
+)
 from tests.support.scene_records import ENTRIES, LOGGER_ENTRIES, NOON
 from tests.support.table_scene import EVERY_STATE
 from tests.support.waiting import wait_for
@@ -362,6 +368,22 @@ SCENES = (
         staged_app,
         lesson,
         size=(80, 24),
+    ),
+    Scene(
+        "lesson-lock",
+        "--lesson lock, P: Lock#1 held by one worker, the others waiting, and how long",
+        lock_lesson,
+        lock_held_two_waiting,
+        size=(120, 34),
+        snapshot=False,
+    ),
+    Scene(
+        "lesson-barrier",
+        "--lesson barrier, P: two workers at the barrier, waiting for the third",
+        barrier_lesson,
+        barrier_two_arrived,
+        size=(120, 34),
+        snapshot=False,
     ),
     Scene(
         "stacks",

@@ -22,8 +22,11 @@ class SyncPanel(Static):
     }
     """
 
+    lines_shown: tuple[str, ...] = ()  # what it says now, a line a primitive
+
     def show(self, state: SyncState, names: dict[int, str], now: float) -> None:
         lines = panel_lines(state, names, now)
+        self.lines_shown = tuple(line for line, _ in lines)
         text = Text(no_wrap=True, overflow="ellipsis")
         for index, (line, highlighted) in enumerate(lines):
             if index:
