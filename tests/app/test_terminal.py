@@ -49,7 +49,11 @@ def test_y_in_tmux_puts_the_line_in_its_paste_buffer() -> None:
     try:
         tmux("set-option", "-g", "set-clipboard", "on")
         deadline = time.monotonic() + 30
-        while "renamed worker: start" not in tmux("capture-pane", "-p", "-t", "copy"):
+        # Both records on screen: the newest is the last (whichever worker's it is).
+        while not all(
+            text in tmux("capture-pane", "-p", "-t", "copy")
+            for text in ("Process-1: start", "renamed worker: start")
+        ):
             assert time.monotonic() < deadline, tmux("capture-pane", "-p", "-t", "copy")
             time.sleep(0.1)
         newest = next(

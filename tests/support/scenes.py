@@ -40,6 +40,7 @@ from mproc_tui.ui.screens.stack_screen import StackScreen
 from tests.support.lesson_scenes import (
     barrier_lesson,
     barrier_two_arrived,
+    every_kind_in_the_panel,
     lock_held_two_waiting,
     lock_lesson,
 )
@@ -376,6 +377,13 @@ SCENES = (
         lock_held_two_waiting,
         size=(120, 34),
         snapshot=False,
+    ),
+    Scene(
+        "panel-states",
+        "P: a line for each kind of primitive (a deadlock first, a long wait in red)",
+        staged_app,
+        every_kind_in_the_panel,
+        size=(120, 34),
     ),
     Scene(
         "lesson-barrier",

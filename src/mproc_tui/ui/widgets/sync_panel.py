@@ -14,7 +14,7 @@ class SyncPanel(Static):
     DEFAULT_CSS = """
     SyncPanel {
         height: auto;
-        max-height: 12;
+        max-height: 16;
         border: round $secondary;
         border-title-color: $text;
         padding: 0 1;
