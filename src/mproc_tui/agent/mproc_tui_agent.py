@@ -299,13 +299,19 @@ def _patch_queues(queues_module: Any) -> None:
             return _put(self, *args, **kwargs)
 
         queue_class.put = patched_put
-    _sync().patch_queues(queues_module)  # (after the flush: its put wraps this one)
+    _values().patch_queues(queues_module)  # (after the flush: its put wraps this one)
 
 
 def _sync() -> Any:
     import mproc_tui_agent_sync  # type: ignore[import-not-found]  # beside this file
 
     return mproc_tui_agent_sync
+
+
+def _values() -> Any:
+    import mproc_tui_agent_values  # type: ignore[import-not-found]  # beside this file
+
+    return mproc_tui_agent_values
 
 
 def _patch_synchronize(synchronize_module: Any) -> None:
@@ -315,7 +321,7 @@ def _patch_synchronize(synchronize_module: Any) -> None:
 
 def _patch_sharedctypes(sharedctypes_module: Any) -> None:
     """Values and arrays: what they hold (the panel)."""
-    _sync().patch_sharedctypes(sharedctypes_module)
+    _values().patch_sharedctypes(sharedctypes_module)
 
 
 _PATCHES = {
