@@ -220,3 +220,22 @@ async def test_a_bad_pattern_after_an_exclamation_mark_says_why_too() -> None:
         await pilot.press(*"|slow)")
         await wait_for(pilot, lambda: len(log_pane(app).lines) == 1, "three lines hidden")
         assert "hiding regex '(start|slow)'" in str(log_pane(app).border_title)
+
+
+async def test_a_selection_whose_first_line_dropped_off_copies_from_the_oldest_left() -> None:
+    app = make_app(max_log_lines=6)
+    async with app.run_test(size=SIZE) as pilot:
+        pane = log_pane(app)
+        pane.add_entries([entry(n / 10, logging.INFO, "Process-1", f"line {n}") for n in range(6)])
+        await pilot.pause()
+        await pilot.mouse_down(LogPane, offset=(1 + 22, 1))
+        await pilot.hover(LogPane, offset=(1 + 30, 4))
+        await pilot.mouse_up(LogPane, offset=(1 + 30, 4))
+        await wait_for(pilot, lambda: bool(app.screen.get_selected_text()), "a selection")
+        pane.add_entries(
+            [entry(1 + n / 10, logging.INFO, "Process-1", f"more {n}") for n in range(2)]
+        )
+        await wait_for(pilot, lambda: pane.lines[0].endswith("line 2"), "two lines dropped")
+        lines = log_lines(app)
+        expected = "\n".join([lines[0], lines[1][:31]])  # its start is gone: from the oldest
+        assert app.screen.get_selected_text() == expected

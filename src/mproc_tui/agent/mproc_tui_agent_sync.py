@@ -74,10 +74,11 @@ def _open() -> bool:
 
 def _take_number(which: int, most: int) -> int:
     """The next number of the header's count ``which`` (1 primitives, 2 processes): the
-    file is locked meanwhile (a primitive is made far less often than it is used)."""
+    file is locked meanwhile (a primitive is made far less often than it is used). A
+    POSIX record lock, not flock: a fork child shares its parent's flock, not this."""
     import fcntl
 
-    fcntl.flock(_file, fcntl.LOCK_EX)
+    fcntl.lockf(_file, fcntl.LOCK_EX)
     try:
         counts = list(HEADER.unpack_from(_map, 0))
         number: int = counts[which]
@@ -87,7 +88,7 @@ def _take_number(which: int, most: int) -> int:
         HEADER.pack_into(_map, 0, *counts)
         return number
     finally:
-        fcntl.flock(_file, fcntl.LOCK_UN)
+        fcntl.lockf(_file, fcntl.LOCK_UN)
 
 
 def _made(kind: int, own: bool = False) -> int:
@@ -231,8 +232,12 @@ def _watch_semlock(lock: Any, kind: int) -> None:
         return bool(got)
 
     def release() -> None:
-        releasing()
-        raw_release()
+        releasing()  # first: once released, another process may take it and say so
+        try:
+            raw_release()
+        except BaseException:  # not released after all (not held, not the owner)
+            held()
+            raise
 
     lock.acquire, lock.release = acquire, release
 
@@ -255,9 +260,14 @@ def _wait_marked(method: Any) -> Any:
 
 
 def patch(synchronize: Any) -> None:
-    """Watch every primitive ``multiprocessing.synchronize`` makes from now on."""
-    if not _open() or getattr(synchronize, "_mproc_tui_patched", False):
+    """Watch every primitive ``multiprocessing.synchronize`` makes from now on.
+
+    Patched whenever the program is watched, even if the file cannot be mapped here
+    (its primitives then get no rows): a primitive sent from a process that watches
+    carries its row's number, which only a patched class reads back."""
+    if not os.environ.get(SYNC_VARIABLE) or getattr(synchronize, "_mproc_tui_patched", False):
         return
+    _open()
     synchronize._mproc_tui_patched = True
     semlock_kinds = (
         (synchronize.Lock, LOCK),

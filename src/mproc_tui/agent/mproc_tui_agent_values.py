@@ -7,6 +7,8 @@ Array's first items after each change through them. Standard library only.
 
 from __future__ import annotations
 
+import os
+
 import mproc_tui_agent_sync as sync  # type: ignore[import-not-found]  # beside this file
 
 TYPE_CHECKING = False
@@ -36,8 +38,9 @@ def _note_size(queue: Any) -> None:
 
 def patch_queues(queues: Any) -> None:
     """A Queue's size after each put and get (a JoinableQueue's too)."""
-    if not sync._open() or getattr(queues, "_mproc_tui_sync", False):
-        return
+    if not os.environ.get(sync.SYNC_VARIABLE) or getattr(queues, "_mproc_tui_sync", False):
+        return  # (patched even when the file cannot be mapped: see sync.patch)
+    sync._open()
     queues._mproc_tui_sync = True
     cls = queues.Queue
     init, put, get = cls.__init__, cls.put, cls.get
@@ -81,8 +84,9 @@ _synchronized: Any = None  # sharedctypes.synchronized as multiprocessing made i
 def patch_sharedctypes(sharedctypes: Any) -> None:
     """A Value's value and an Array's first items, after each change through its wrapper."""
     global _synchronized
-    if not sync._open() or getattr(sharedctypes, "_mproc_tui_sync", False):
+    if not os.environ.get(sync.SYNC_VARIABLE) or getattr(sharedctypes, "_mproc_tui_sync", False):
         return
+    sync._open()
     sharedctypes._mproc_tui_sync = True
     synchronized = _synchronized = sharedctypes.synchronized
 

@@ -6,6 +6,7 @@ import contextlib
 import os
 import shlex
 import shutil
+import signal
 import subprocess
 import tempfile
 
@@ -29,6 +30,33 @@ def pager_command(environ: dict[str, str] | None = None) -> list[str] | str:
     return command
 
 
+def run_in_foreground(argv: list[str]) -> int:
+    """Run a program with the terminal to itself: in a process group of its own, made the
+    terminal's foreground group, so Ctrl+C in the pager reaches the pager alone, never
+    the app and its workers (which share the app's group). Without a controlling
+    terminal, simply run it."""
+    try:
+        terminal = os.open("/dev/tty", os.O_RDWR | os.O_NOCTTY)
+    except OSError:
+        return subprocess.run(argv, check=False).returncode
+    ignored = signal.signal(signal.SIGTTOU, signal.SIG_IGN)  # to take the terminal back
+    try:
+        before = os.tcgetpgrp(terminal)  # the app's job: the shell made it the foreground
+    except OSError:
+        before = os.getpgrp()
+    try:
+        child = subprocess.Popen(argv, process_group=0)
+        with contextlib.suppress(OSError):
+            os.tcsetpgrp(terminal, child.pid)
+            os.killpg(child.pid, signal.SIGCONT)  # if it stopped, reading before it was given
+        return child.wait()
+    finally:
+        with contextlib.suppress(OSError):
+            os.tcsetpgrp(terminal, before)
+        signal.signal(signal.SIGTTOU, ignored)
+        os.close(terminal)
+
+
 def show_in_pager(app: App[object], lines: list[str]) -> None:
     """Write the lines to a private file, run the pager on it in the terminal, come back."""
     command = pager_command()
@@ -41,15 +69,15 @@ def show_in_pager(app: App[object], lines: list[str]) -> None:
             file.write("".join(line + "\n" for line in lines))
         try:
             with app.suspend():
-                result = subprocess.run([*command, path], check=False)
+                returncode = run_in_foreground([*command, path])
         except SuspendNotSupported:
             warn(app, "This terminal cannot hand the screen to a pager.")
             return
         except OSError as error:
             warn(app, f"The pager did not start: {error}")
             return
-        if result.returncode:
-            warn(app, f"The pager {command[0]!r} ended with exit code {result.returncode}.")
+        if returncode:
+            warn(app, f"The pager {command[0]!r} ended with exit code {returncode}.")
     finally:
         with contextlib.suppress(OSError):
             os.unlink(path)

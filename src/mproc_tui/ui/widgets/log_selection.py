@@ -27,8 +27,9 @@ class SelectableRows:
         if end < start:
             return None
         texts = [self.row_text(row) for row in range(start, end + 1)]
+        gone = selection.start is not None and selection.start.y < first  # dropped off
         shifted = Selection(
-            None if selection.start is None else selection.start - (0, first + start),
+            None if selection.start is None or gone else selection.start - (0, first + start),
             None if selection.end is None else selection.end - (0, first + start),
         )
         return shifted.extract("\n".join(texts)), "\n"
