@@ -286,7 +286,7 @@ def patch(synchronize: Any) -> None:
 
 
 def _patch_semlock_class(cls: Any, kind: int) -> None:
-    init, get_state, set_state = cls.__init__, cls.__getstate__, cls.__setstate__
+    init = cls.__init__
 
     def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
         self._mproc_tui_number = _made(kind)
@@ -297,6 +297,16 @@ def _patch_semlock_class(cls: Any, kind: int) -> None:
         self.release = self._semlock.release
         _watch_semlock(self, kind)
 
+    cls.__init__, cls._make_methods = __init__, _make_methods
+    carry_number(cls)
+    cls.__enter__ = lambda self: self.acquire()
+    cls.__exit__ = lambda self, *args: self.release()
+
+
+def carry_number(cls: Any) -> None:
+    """A class with its own pickled state sends its row's number along with it."""
+    get_state, set_state = cls.__getstate__, cls.__setstate__
+
     def __getstate__(self: Any) -> Any:
         return (get_state(self), getattr(self, "_mproc_tui_number", 0))
 
@@ -306,10 +316,7 @@ def _patch_semlock_class(cls: Any, kind: int) -> None:
             state = state[0]
         set_state(self, state)
 
-    cls.__init__, cls._make_methods = __init__, _make_methods
     cls.__getstate__, cls.__setstate__ = __getstate__, __setstate__
-    cls.__enter__ = lambda self: self.acquire()
-    cls.__exit__ = lambda self, *args: self.release()
 
 
 def _patch_waiting_class(cls: Any, kind: int) -> None:
@@ -322,18 +329,7 @@ def _patch_waiting_class(cls: Any, kind: int) -> None:
     cls.__init__ = __init__
     cls.wait = _wait_marked(cls.wait)
     if kind in (CONDITION, BARRIER):  # their own state for pickling: carry the number along
-        get_state, set_state = cls.__getstate__, cls.__setstate__
-
-        def __getstate__(self: Any) -> Any:
-            return (get_state(self), getattr(self, "_mproc_tui_number", 0))
-
-        def __setstate__(self: Any, state: Any) -> None:
-            if type(state) is tuple and len(state) == 2 and type(state[1]) is int:
-                self._mproc_tui_number = state[1]
-                state = state[0]
-            set_state(self, state)
-
-        cls.__getstate__, cls.__setstate__ = __getstate__, __setstate__
+        carry_number(cls)
     if kind == EVENT:  # set or clear, for the panel
         set_event, clear_event = cls.set, cls.clear
 

@@ -44,7 +44,6 @@ def patch_queues(queues: Any) -> None:
     queues._mproc_tui_sync = True
     cls = queues.Queue
     init, put, get = cls.__init__, cls.put, cls.get
-    get_state, set_state = cls.__getstate__, cls.__setstate__
 
     def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
         self._mproc_tui_number = sync._made(sync.QUEUE)
@@ -65,17 +64,8 @@ def patch_queues(queues: Any) -> None:
         _note_size(self)
         return item
 
-    def __getstate__(self: Any) -> Any:
-        return (get_state(self), getattr(self, "_mproc_tui_number", 0))
-
-    def __setstate__(self: Any, state: Any) -> None:
-        if type(state) is tuple and len(state) == 2 and type(state[1]) is int:
-            self._mproc_tui_number = state[1]
-            state = state[0]
-        set_state(self, state)
-
     cls.__init__, cls.put, cls.get = __init__, patched_put, patched_get
-    cls.__getstate__, cls.__setstate__ = __getstate__, __setstate__
+    sync.carry_number(cls)
 
 
 _synchronized: Any = None  # sharedctypes.synchronized as multiprocessing made it
