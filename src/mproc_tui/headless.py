@@ -108,18 +108,13 @@ def _run_workers(
     worker_ids: list[int] = []
     refused = False
     try:
-        wanted = sum(plan.count for plan in plans)
-        try:
-            for plan in plans:
-                for _ in range(plan.count):
-                    if interrupted.is_set():
-                        break
-                    worker_ids.append(supervisor.spawn(plan.spec))
-        except SupervisorError as error:
+        specs = [plan.spec for plan in plans for _ in range(plan.count)]
+        worker_ids, refusal = supervisor.spawn_all(specs, until=interrupted.is_set)
+        if refusal is not None:
             if not worker_ids:
-                raise
+                raise refusal
             # The ones that started run on, as in the app; the rest are said so.
-            _say(f"started {len(worker_ids)} of {wanted} workers: {error}")
+            _say(f"started {len(worker_ids)} of {len(specs)} workers: {refusal}")
             refused = True
         statuses = {status.worker_id: status for status in supervisor.poll()}
         waited = [

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import gc
 import os
 from multiprocessing import reduction
 from typing import Any
@@ -43,6 +44,7 @@ def _keep_serving() -> None:
         return fds
 
     def fork() -> int:
+        gc.freeze()  # what the server holds: a worker's collections never visit (or copy) it
         try:
             pid = original_fork()
         except OSError as error:

@@ -9,10 +9,12 @@ from multiprocessing.process import BaseProcess
 
 from mproc_tui.core.bootstrap import WorkerLaunch
 from mproc_tui.core.channel import LogChannel
+from mproc_tui.core.channel_maker import Made, close_pair, make_pair
+from mproc_tui.core.guardian import Guardian
 from mproc_tui.core.process_control import new_worker_process
 from mproc_tui.core.target_reference import absolute_reference
 from mproc_tui.core.worker_control import ControlLine
-from mproc_tui.core.workers import WorkerSpec
+from mproc_tui.core.workers import WorkerRecord, WorkerSpec
 
 
 @dataclass
@@ -40,26 +42,41 @@ def prepare_launch(
     level: int,
     stack_dir: str,
     inherited_fds: tuple[int, ...],
+    made: Made | None = None,
 ) -> Launching:
-    """Everything for ``Process.start()``; raises ValueError (the target) or OSError."""
-    target = absolute_reference(spec.target)
-    channel = LogChannel(context, worker_id)
+    """Everything for ``Process.start()``; raises ValueError (the target) or OSError.
+    ``made``: its channel and control line, made ahead (``channel_maker.py``)."""
+    channel, control = make_pair(context) if made is None else made
+    channel.worker_id = worker_id
     try:
-        control = ControlLine(context)
-    except OSError:
-        channel.close()
+        launch = WorkerLaunch(
+            worker_id=worker_id,
+            target=absolute_reference(spec.target),
+            args=tuple(spec.args),
+            kwargs=dict(spec.kwargs),
+            log_queue=channel.queue,
+            level=level,
+            app_pid=os.getpid(),
+            inherited_fds=inherited_fds,
+            stack_dir=stack_dir,
+            control=control.reader,
+        )
+        process = new_worker_process(context, launch, spec.name, spec.daemon)
+    except BaseException:
+        close_pair((channel, control))
         raise
-    launch = WorkerLaunch(
-        worker_id=worker_id,
-        target=target,
-        args=tuple(spec.args),
-        kwargs=dict(spec.kwargs),
-        log_queue=channel.queue,
-        level=level,
-        app_pid=os.getpid(),
-        inherited_fds=inherited_fds,
-        stack_dir=stack_dir,
-        control=control.reader,
-    )
-    process = new_worker_process(context, launch, spec.name, spec.daemon)
     return Launching(process, channel, control)
+
+
+@dataclass
+class PreparedStart:
+    """A start with its id, name and channel settled, in the order asked: what is left
+    (``Process.start()`` and the records of it) may overlap with the next one's."""
+
+    worker_id: int
+    spec: WorkerSpec
+    again: WorkerRecord | None  # a new run of this worker, in its row
+    method: str
+    guardian: Guardian
+    level: int
+    launching: Launching

@@ -19,6 +19,7 @@ import contextlib
 import errno
 import os
 import resource
+import sys
 import time
 from collections import deque
 
@@ -69,6 +70,7 @@ WORKER_DESCRIPTORS = 5  # the most the app holds for one (spawn: channel, contro
 RECOUNT_MARGIN = 512  # descriptors are counted at every start this close to the limit
 RECOUNT_EVERY = 50  # and after this many starts in any case
 WORKER_TASKS = 5  # a worker's process and threads, when it has started them all
+TASKS_MARGIN = 256  # a control group's tasks are counted at every start this close to its limit
 STARTING_SECONDS = 3.0  # a worker has started its threads by then
 _COUNT_TASKS_BELOW = 8192  # a process limit this low is worth counting against
 
@@ -84,10 +86,14 @@ class StartHeadroom:
         self._starts: deque[float] = deque()
         self._counted: int | None = None  # descriptors open at the last count
         self._starts_since_count = 0
+        self._group_room: int | None = None  # tasks left in the tightest control group
+        self._starts_since_group_read = 0
+        self._group_read = False
 
     def started(self) -> None:
         self._starts.append(time.monotonic())
         self._starts_since_count += 1
+        self._starts_since_group_read += 1
 
     def _may_be_near(self, soft: int) -> bool:
         """Whether the descriptors are worth counting (listing them costs 1 ms at 3,000):
@@ -96,6 +102,18 @@ class StartHeadroom:
             return True
         projected = self._counted + WORKER_DESCRIPTORS * self._starts_since_count
         return soft - projected < RECOUNT_MARGIN
+
+    def starts_that_fit(self) -> int:
+        """How many more starts fit, counted now, ``RECOUNT_MARGIN`` clear of the descriptor
+        limit: what may be made ahead for them can never be what runs out."""
+        soft = resource.getrlimit(resource.RLIMIT_NOFILE)[0]
+        if soft == resource.RLIM_INFINITY:
+            return sys.maxsize
+        try:
+            open_now = len(os.listdir("/proc/self/fd")) - 1  # (the listing's own)
+        except OSError:
+            return 0
+        return max(0, (soft - open_now - RECOUNT_MARGIN) // WORKER_DESCRIPTORS)
 
     def refusal(self) -> str | None:
         """Why starting one more worker now could fail half-way, or None if it fits."""
@@ -113,10 +131,24 @@ class StartHeadroom:
         counted = os.getuid() != 0 and limit != resource.RLIM_INFINITY
         if counted and limit < _COUNT_TASKS_BELOW and _tasks_of_this_user() > limit - needed:
             return _no_processes(limit)  # (root is never refused)
-        for pids_max, pids_now in _cgroup_pid_limits():  # (threads count as processes)
-            if pids_max - pids_now < needed:
-                return f"its control group's limit of {pids_max:,} processes is reached (pids.max)"
+        if self._group_may_be_near(needed):
+            limits = _cgroup_pid_limits()  # (threads count as processes)
+            self._starts_since_group_read, self._group_read = 0, True
+            self._group_room = min((most - now for most, now in limits), default=None)
+            for most, now in limits:
+                if most - now < needed:
+                    return f"its control group's limit of {most:,} processes is reached (pids.max)"
         return None
+
+    def _group_may_be_near(self, needed: int) -> bool:
+        """Whether the control groups' task counts are worth reading (a file or two a
+        level): each start takes at most ``WORKER_TASKS``; read anyway now and then."""
+        if not self._group_read or self._starts_since_group_read >= RECOUNT_EVERY:
+            return True
+        if self._group_room is None:  # no control group had a limit
+            return False
+        projected = self._group_room - WORKER_TASKS * self._starts_since_group_read
+        return projected - needed < TASKS_MARGIN
 
 
 def _cgroup_pid_limits() -> list[tuple[int, int]]:

@@ -57,8 +57,10 @@ class LogListener:
     def add(self, channel: LogChannel) -> None:
         """Start reading a channel; safe from any thread."""
         with self._lock:
+            woken = bool(self._to_add)  # (a wake is on its way: one a batch is enough)
             self._to_add.append(channel)
-        self._wake()
+        if not woken:
+            self._wake()
 
     def wait_ended(self, stream: int, timeout: float) -> bool:
         """Wait until a channel (``LogChannel.stream``) reached end-of-file and all of it

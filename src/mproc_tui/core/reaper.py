@@ -34,8 +34,10 @@ class Reaper:
 
     def watch(self, key: int, sentinel: int) -> None:
         with self._lock:
+            woken = bool(self._new)  # (a wake is on its way: one a batch is enough)
             self._new.append((sentinel, key))
-        self._wake()
+        if not woken:
+            self._wake()
 
     def stop(self) -> None:
         self._stopping = True

@@ -29,9 +29,13 @@ class SpawnerThread:
 
     def call(self, function: Callable[[], Result]) -> Result:
         """Run ``function`` on the spawner thread and wait for its result or exception."""
+        return self.submit(function).result()
+
+    def submit(self, function: Callable[[], Result]) -> Future[Result]:
+        """Run ``function`` on the spawner thread; its future holds the result."""
         future: Future[Result] = Future()
         self._jobs.put((function, future))
-        return future.result()
+        return future
 
     def stop(self) -> None:
         self._jobs.put(_STOP)

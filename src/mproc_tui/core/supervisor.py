@@ -7,18 +7,22 @@ thread (a Textual thread worker) would be killed the moment that thread ended.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import multiprocessing
 import os
 import signal
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
+from functools import partial
+from multiprocessing.context import BaseContext
 
+from mproc_tui.core.channel_maker import ChannelMaker
 from mproc_tui.core.helpers import Helpers
 from mproc_tui.core.keeping import WorkerKeeping
-from mproc_tui.core.launching import prepare_launch
+from mproc_tui.core.launching import PreparedStart, prepare_launch
 from mproc_tui.core.limits import StartHeadroom, start_failure
 from mproc_tui.core.listener import BatchCallback, LogListener
 from mproc_tui.core.memory_limit import MemoryNote
@@ -31,6 +35,7 @@ from mproc_tui.core.process_control import (
 from mproc_tui.core.reaper import Reaper
 from mproc_tui.core.restart_policy import RestartNote
 from mproc_tui.core.spawner_thread import SpawnerThread
+from mproc_tui.core.start_batch import TWO_LANES_FROM, StartBatch
 from mproc_tui.core.steering import WorkerSteering
 from mproc_tui.core.workers import (
     StopReport,
@@ -83,6 +88,7 @@ class Supervisor(WorkerSteering, WorkerKeeping):
         self._closed = False
         self._shut_down = threading.Event()  # ends joins that would otherwise wait forever
         self._spawner = SpawnerThread()  # one thread for the whole session: see the top
+        self._second_lane = SpawnerThread("mproc-tui-spawner-2")  # for forkserver batches
         self._headroom = StartHeadroom()  # a start that does not fit is refused
         self._reap_lock = threading.Lock()  # start and reap in turn (see forget_child)
         self._reaper = Reaper(self._reap)
@@ -92,15 +98,58 @@ class Supervisor(WorkerSteering, WorkerKeeping):
 
     def spawn(self, spec: WorkerSpec) -> int:
         """Start a worker and return its id; blocks until the process exists."""
+        started, refusal = self.spawn_all([spec])
+        if refusal is not None:
+            raise refusal
+        return started[0]
+
+    def spawn_all(
+        self, specs: Sequence[WorkerSpec], until: Callable[[], bool] = lambda: False
+    ) -> tuple[list[int], SupervisorError | None]:
+        """Start workers in order as one job of the spawner thread, until a refusal (returned
+        beside the ids started) or ``until()``: handing each start over on its own took
+        longer than the start itself with 1,000 workers."""
         with self._lock:
-            if self._closed:
-                raise SupervisorError("mproc-tui is shutting down")
-        worker_id = self._spawner.call(lambda: self._start(spec))
-        self._changed()
-        return worker_id
+            if self._closed:  # (the spawner thread may be gone: a job would wait forever)
+                return [], SupervisorError("mproc-tui is shutting down")
+
+        def start_in_turn() -> StartBatch[PreparedStart]:
+            self.helpers.start()  # (the resource tracker first: the maker's queues use it)
+            ahead = self._maker_for(specs)
+            prepare = partial(self._prepare, ahead=ahead)
+            batch = StartBatch(specs, prepare, self._launch, until, self._changed)
+            methods = {self._context_of(spec).get_start_method() for spec in specs}
+            two = len(specs) >= TWO_LANES_FROM and methods == {"forkserver"}
+            try:
+                batch.run(self._second_lane if two else None)
+            finally:
+                if ahead is not None:
+                    ahead.close()
+            return batch
+
+        batch = self._spawner.call(start_in_turn)
+        started = batch.started
+        if started:
+            self._changed()
+        return started, batch.refusal
+
+    def _maker_for(self, specs: Sequence[WorkerSpec]) -> ChannelMaker | None:
+        """A batch's channels made ahead, for the starts that fit far from the limit."""
+        fit = specs[: self._headroom.starts_that_fit()]
+        return ChannelMaker([self._context_of(spec) for spec in fit]) if len(fit) > 1 else None
+
+    def _context_of(self, spec: WorkerSpec) -> BaseContext:
+        return multiprocessing.get_context(spec.start_method or self.start_method)
 
     def _start(self, spec: WorkerSpec, again: WorkerRecord | None = None) -> int:
         """Start a new worker, or (``again``) a new run of one, in its row."""
+        return self._launch(self._prepare(spec, again))
+
+    def _prepare(
+        self, spec: WorkerSpec, again: WorkerRecord | None = None, ahead: ChannelMaker | None = None
+    ) -> PreparedStart:
+        """Its id, name and channel (``ahead`` made it, in a batch); refused if it would
+        not fit."""
         with self._lock:
             if self._closed:
                 raise SupervisorError("mproc-tui is shutting down")
@@ -109,7 +158,7 @@ class Supervisor(WorkerSteering, WorkerKeeping):
                 self._next_id += 1
             else:
                 worker_id = again.worker_id
-        context = multiprocessing.get_context(spec.start_method or self.start_method)
+        context = self._context_of(spec)
         method = context.get_start_method()
         guardian = self.helpers.start()
         if (refusal := self._headroom.refusal()) is not None:
@@ -118,19 +167,34 @@ class Supervisor(WorkerSteering, WorkerKeeping):
         fds = guardian.descriptors if method == "fork" else ()
         level = self.level if spec.level is None else spec.level
         try:
-            launching = prepare_launch(context, worker_id, spec, level, stacks, fds)
+            made = ahead.take() if ahead is not None else None
+            launching = prepare_launch(context, worker_id, spec, level, stacks, fds, made)
         except (ValueError, OSError) as error:
             raise SupervisorError(f"could not start worker: {start_failure(error)}") from error
+        self._headroom.started()  # (counted now: the next one's check may come first)
+        return PreparedStart(worker_id, spec, again, method, guardian, level, launching)
+
+    def _launch(self, prepared: PreparedStart) -> int:
+        """``Process.start()``, and the worker's record; under forkserver, two may overlap."""
+        worker_id, spec, again, method = (
+            prepared.worker_id,
+            prepared.spec,
+            prepared.again,
+            prepared.method,
+        )
+        launching, level = prepared.launching, prepared.level
         process = launching.process
         started_at = time.time()  # before start(): under load, seconds before it returns
+        # A start polls every child on multiprocessing's list (``forget_child``); ours
+        # leave it at once, and a forkserver start needs no turn: it never polls them.
+        turn = self._reap_lock if method != "forkserver" else contextlib.nullcontext()
         try:
-            with self._reap_lock:
+            with turn:
                 process.start()
                 forget_child(process)  # the reaper reaps it; start() would poll it forever
         except Exception as error:
             launching.abandon()
             raise SupervisorError(f"could not start worker: {start_failure(error)}") from error
-        self._headroom.started()
         launching.started()
         self._listener.add(launching.channel)
         with self._lock:
@@ -145,7 +209,7 @@ class Supervisor(WorkerSteering, WorkerKeeping):
             self._workers[worker_id] = worker
             if process.pid is not None:  # the worker leads its own group
                 self._process_groups.append((process.pid, worker.create_time))
-                guardian.watch(process.pid)
+                prepared.guardian.watch(process.pid)
         worker.exit_watch = pidfd_of(process.pid) if method != "forkserver" else None
         self._reaper.watch(worker_id, worker.exit_watch or process.sentinel)
         if spec.max_rss is not None:
@@ -326,6 +390,7 @@ class Supervisor(WorkerSteering, WorkerKeeping):
         self._reaper.stop()
         self._shut_down.set()  # a worker the reaper never saw end must not hold a join
         # Last: fork and spawn workers get their death signal when this thread ends.
+        self._second_lane.stop()
         self._spawner.stop()
         return report
 

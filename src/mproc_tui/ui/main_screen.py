@@ -23,7 +23,7 @@ from mproc_tui.core.supervisor import Supervisor
 from mproc_tui.core.target_check import check_target
 from mproc_tui.core.text import plural
 from mproc_tui.core.worker_plan import WorkerPlan
-from mproc_tui.core.workers import SupervisorError, WorkerSpec
+from mproc_tui.core.workers import WorkerSpec
 from mproc_tui.ui.feedback import inform, reporting_errors, warn
 from mproc_tui.ui.inspect_keys import InspectKeys
 from mproc_tui.ui.join_keys import JoinKeys
@@ -179,14 +179,10 @@ class MainScreen(JoinKeys, InspectKeys, SyncKeys):
     def spawn_workers(self, specs: list[WorkerSpec]) -> None:
         """Spawns in order (the demo's names depend on it), off the event loop; a refusal
         ends the batch and says how far it got (the ones started run on)."""
-        started = 0
-        try:
-            for spec in specs:
-                self.supervisor.spawn(spec)
-                started += 1
-        except SupervisorError as error:
-            so_far = f"Started {started} of {len(specs)} workers: " if len(specs) > 1 else ""
-            warn(self, f"{so_far}{error}", timeout=12)
+        started, refusal = self.supervisor.spawn_all(specs)
+        if refusal is not None:
+            so_far = f"Started {len(started)} of {len(specs)} workers: " if len(specs) > 1 else ""
+            warn(self, f"{so_far}{refusal}", timeout=12)
 
     def action_spawn_dialog(self) -> None:
         from mproc_tui.ui.screens.spawn_screen import SpawnScreen  # (a dialog: not at start)
