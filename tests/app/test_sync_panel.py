@@ -79,6 +79,8 @@ PRIMITIVE_OF = {
     "queue": "Queue#1",
     "value": "Value#2",  # (the first, without its lock, races to its end at once)
     "array": "Array#1",
+    "pipe": "Pipe#1",  # its ends go to the workers; each end's messages are counted
+    "manager": "Manager#1",  # its server, its proxies, then shut down
 }
 
 

@@ -141,6 +141,32 @@ def test_values_arrays_and_queues_say_what_they_hold(
     assert shown["Queue#3"].site == "holders.py:20"
 
 
+@pytest.mark.parametrize("method", ["fork", "spawn", "forkserver"])
+def test_a_pipe_says_which_process_holds_each_end_and_a_manager_its_proxies(
+    method: str, watched: list[ProgramRun], collector: Collector
+) -> None:
+    command = ProgramCommand(sys.executable, str(PROGRAMS / "links.py"), args=(method,))
+    run = ProgramRun(command, collector, level=10)
+    watched.append(run)
+    run.start()
+    assert run.ended.wait(60), "the program did not end"
+    assert run.returncode == 0
+    state = run.sync.read()
+    shown = {primitive.name: primitive for primitive in state.primitives.values()}
+    assert set(shown) == {"Pipe#1", "Manager#2"}  # no pipe of a queue's or the manager's own
+    pids = {status.name: status.pid for status in run.poll()}
+    pipe = shown["Pipe#1"]
+    assert (pipe.holder, pipe.count) == (pids["ping"], pids["pong"])
+    assert pipe.sent == (4, 3)  # three numbers and the end; three answers
+    manager = shown["Manager#2"]
+    assert manager.contents == "dict, list" and manager.count == 2
+    assert manager.holder == 0  # shut down as the program left its with block
+    names = {pid: name for name, pid in pids.items()}
+    lines = [text for text, _ in panel_lines(state, names, now=time.time())]
+    assert lines[0].endswith("end 1 in ping (sent 4), end 2 in pong (sent 3)")
+    assert lines[1].endswith("shut down; proxies: dict, list")
+
+
 def test_a_closed_file_reads_as_nothing(tmp_path: Path) -> None:
     shared = SyncFile(str(tmp_path))
     assert shared.read().primitives == {}

@@ -75,6 +75,8 @@ def _every_kind() -> tuple[SyncState, dict[int, str]]:
         Primitive(9, kinds.ARRAY, "array_lesson.py:17", 1, 0, 0, 0.0, "[0, 1, 4, 9]"),
         Primitive(10, kinds.LOCK, "deadlock.py:26", 1, 21, 1, noon - 4.0),
         Primitive(11, kinds.LOCK, "deadlock.py:26", 1, 22, 1, noon - 4.0),
+        Primitive(12, kinds.PIPE, "pipe_lesson.py:28", 1, 23, 24, noon - 2.0, sent=(2, 2)),
+        Primitive(13, kinds.MANAGER, "manager_lesson.py:20", 1, 25, 2, noon, "dict, list"),
     ]
     waits = (
         Wait(14, 1, noon - 0.4),
@@ -85,9 +87,10 @@ def _every_kind() -> tuple[SyncState, dict[int, str]]:
         Wait(19, 6, noon - 1.5),
         Wait(21, 11, noon - 3.7),
         Wait(22, 10, noon - 3.7),
+        Wait(24, 12, noon - 0.3),
     )
     names = {pid: f"Process-{pid - 10}" for pid in range(11, 20)}
-    names.update({21: "first", 22: "second"})
+    names.update({21: "first", 22: "second", 23: "ping", 24: "pong", 25: "SyncManager-1"})
     return SyncState({p.number: p for p in primitives}, waits), names
 
 
@@ -99,5 +102,5 @@ async def every_kind_in_the_panel(pilot: Pilot[None]) -> None:
     panel = app.main_screen.sync_panel
     panel.display = True
     panel.show(state, names, NOON)
-    await wait_for(pilot, lambda: len(panel.lines_shown) == 12, "every line")
+    await wait_for(pilot, lambda: len(panel.lines_shown) == 14, "every line")
     await pilot.pause(0.3)

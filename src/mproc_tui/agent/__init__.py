@@ -17,5 +17,6 @@ AGENT_FILES = (
     "mproc_tui_agent_stream.py",
     "mproc_tui_agent_sync.py",
     "mproc_tui_agent_values.py",
+    "mproc_tui_agent_links.py",
 )
 AGENT_DIRECTORY = Path(__file__).parent

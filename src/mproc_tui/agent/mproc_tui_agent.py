@@ -56,6 +56,10 @@ def install() -> None:
         _patch_synchronize(sys.modules["multiprocessing.synchronize"])
     if "multiprocessing.sharedctypes" in sys.modules:
         _patch_sharedctypes(sys.modules["multiprocessing.sharedctypes"])
+    if "multiprocessing.connection" in sys.modules:
+        _patch_connection(sys.modules["multiprocessing.connection"])
+    if "multiprocessing.managers" in sys.modules:
+        _patch_managers(sys.modules["multiprocessing.managers"])
     if "logging" in sys.modules:
         _patch_logging(sys.modules["logging"])
     sys.meta_path.insert(0, _PatchOnImport())
@@ -175,6 +179,12 @@ def _patch_multiprocessing(process_module: Any) -> None:
         stream.send(message)
         stream.flush_on_sigterm()
         _register_stacks()
+        links = sys.modules.get("mproc_tui_agent_links")
+        if links is not None:  # the pipe ends among its arguments are now this process's
+            try:
+                links.note_ends(self)
+            except Exception as error:  # the program runs whatever happens to the agent
+                sys.stderr.write(f"mproc-tui: could not note pipe ends: {error!r}\n")
         code = 1
         try:
             code = bootstrap(self, *args, **kwargs)
@@ -324,12 +334,30 @@ def _patch_sharedctypes(sharedctypes_module: Any) -> None:
     _values().patch_sharedctypes(sharedctypes_module)
 
 
+def _links() -> Any:
+    import mproc_tui_agent_links  # type: ignore[import-not-found]  # beside this file
+
+    return mproc_tui_agent_links
+
+
+def _patch_connection(connection_module: Any) -> None:
+    """Pipes: which process holds each end, what each sent (the panel)."""
+    _links().patch_connection(connection_module)
+
+
+def _patch_managers(managers_module: Any) -> None:
+    """Managers: their server process and proxies (the panel)."""
+    _links().patch_managers(managers_module)
+
+
 _PATCHES = {
     "multiprocessing.context": _set_default_start_method,
     "multiprocessing.process": _patch_multiprocessing,
     "multiprocessing.queues": _patch_queues,
     "multiprocessing.synchronize": _patch_synchronize,
     "multiprocessing.sharedctypes": _patch_sharedctypes,
+    "multiprocessing.connection": _patch_connection,
+    "multiprocessing.managers": _patch_managers,
     "logging": _patch_logging,
 }
 

@@ -38,7 +38,7 @@ SIZE = PROCESSES_AT + MAX_PROCESSES * PROCESS.size
 
 # Kinds, as the file says them.
 LOCK, RLOCK, SEMAPHORE, BOUNDED_SEMAPHORE, CONDITION, EVENT, BARRIER = range(1, 8)
-QUEUE, VALUE, ARRAY = range(8, 11)
+QUEUE, VALUE, ARRAY, PIPE, MANAGER = range(8, 13)
 
 _map: Any = None  # the shared file, mapped; None: not watching
 _file = -1

@@ -20,8 +20,8 @@ Prepared = TypeVar("Prepared")
 
 PROGRESS_EVERY = 0.05  # seconds: while a batch starts, its news goes out this often
 # A batch this long starts two at a time under forkserver (fork and spawn keep to the one
-# thread their death signal follows). Below it, PIDs follow the names exactly, as in the
-# lesson; above, two neighbours may swap.
+# thread their death signal follows), its channels made ahead. Below it, PIDs follow the
+# names exactly, as in the lesson; above, two neighbours may swap.
 TWO_LANES_FROM = 8
 
 

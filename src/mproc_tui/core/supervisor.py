@@ -115,7 +115,7 @@ class Supervisor(WorkerSteering, WorkerKeeping):
 
         def start_in_turn() -> StartBatch[PreparedStart]:
             self.helpers.start()  # (the resource tracker first: the maker's queues use it)
-            ahead = self._maker_for(specs)
+            ahead = self._maker_for(specs) if len(specs) >= TWO_LANES_FROM else None
             prepare = partial(self._prepare, ahead=ahead)
             batch = StartBatch(specs, prepare, self._launch, until, self._changed)
             methods = {self._context_of(spec).get_start_method() for spec in specs}
@@ -134,7 +134,7 @@ class Supervisor(WorkerSteering, WorkerKeeping):
         return started, batch.refusal
 
     def _maker_for(self, specs: Sequence[WorkerSpec]) -> ChannelMaker | None:
-        """A batch's channels made ahead, for the starts that fit far from the limit."""
+        """A long batch's channels made ahead, for the starts that fit far from the limit."""
         fit = specs[: self._headroom.starts_that_fit()]
         return ChannelMaker([self._context_of(spec) for spec in fit]) if len(fit) > 1 else None
 

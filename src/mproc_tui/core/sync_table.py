@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import mmap
 import os
+import struct
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,6 +29,8 @@ KIND_NAMES = {
     layout.QUEUE: "Queue",
     layout.VALUE: "Value",
     layout.ARRAY: "Array",
+    layout.PIPE: "Pipe",
+    layout.MANAGER: "Manager",
 }
 SYNC_VARIABLE = layout.SYNC_VARIABLE
 HELD_KINDS = (layout.LOCK, layout.RLOCK)  # one holder at a time: an edge of the wait-for graph
@@ -42,10 +45,14 @@ class Primitive:
     kind: int
     site: str
     maker: int  # pid
-    holder: int  # pid; 0: none (a semaphore: who acquired last)
-    count: int  # a lock's depth, a semaphore's value, an event's 1 (set) or 0, a queue's size
+    holder: int  # pid; 0: none (a semaphore: who acquired last; a pipe: end 1's process;
+    # a manager: its server)
+    count: int  # a lock's depth, a semaphore's value, an event's 1 (set) or 0, a queue's
+    # size, a pipe's end 2's process, a manager's proxies
     since: float  # time.time() of the holding (or of the last change)
-    contents: str = ""  # a Value's value, an Array's first items (their repr)
+    contents: str = ""  # a Value's value, an Array's first items (their repr), a manager's
+    # proxies' types
+    sent: tuple[int, int] = (0, 0)  # a pipe's: the messages each end sent
 
     @property
     def name(self) -> str:
@@ -88,7 +95,12 @@ def read_state(shared: bytes | mmap.mmap) -> SyncState:
         kind, maker, holder, count, since, site, contents = layout.PRIMITIVE.unpack_from(
             shared, layout.HEADER_SIZE + (number - 1) * layout.PRIMITIVE.size
         )
-        if kind:
+        if kind == layout.PIPE:
+            sent = _PIPE_SENT.unpack_from(contents)
+            primitives[number] = Primitive(
+                number, kind, _text(site), maker, holder, count, since, "", sent
+            )
+        elif kind:
             primitives[number] = Primitive(
                 number, kind, _text(site), maker, holder, count, since, _text(contents)
             )
@@ -100,6 +112,9 @@ def read_state(shared: bytes | mmap.mmap) -> SyncState:
         if pid and primitive:
             waits.append(Wait(pid, primitive, since))
     return SyncState(primitives, tuple(waits))
+
+
+_PIPE_SENT = struct.Struct("<ii")  # a pipe's contents field (agent/mproc_tui_agent_links.py)
 
 
 def _text(field: bytes) -> str:
@@ -223,6 +238,16 @@ def panel_lines(state: SyncState, names: dict[int, str], now: float) -> list[tup
             parts.append(f"value {primitive.contents}")  # its repr
         elif primitive.kind == layout.ARRAY and primitive.contents:
             parts.append(primitive.contents)
+        elif primitive.kind == layout.PIPE:
+            first, second = primitive.sent
+            parts.append(
+                f"end 1 in {who(primitive.holder)} (sent {first}), "
+                f"end 2 in {who(primitive.count)} (sent {second})"
+            )
+        elif primitive.kind == layout.MANAGER:
+            parts.append(f"server {who(primitive.holder)}" if primitive.holder else "shut down")
+            if primitive.contents:
+                parts.append(f"proxies: {primitive.contents}")
         if waiting:
             waits = ", ".join(f"{who(w.pid)} {now - w.since:.1f} s" for w in waiting)
             parts.append(f"waiting: {waits}")
