@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -66,22 +66,31 @@ def test_three_in_a_ring() -> None:
     assert sorted(wait.pid for wait in cycle) == [10, 20, 30]  # 40 waits, but is not in it
 
 
+Watch = Callable[[str, str], ProgramRun]
+
+
 @pytest.fixture
-def watched(collector: Collector) -> Iterator[list[ProgramRun]]:
+def watch(collector: Collector) -> Iterator[Watch]:
+    """Start a program of tests/support/programs under a start method, watched."""
     runs: list[ProgramRun] = []
-    yield runs
+
+    def start(program: str, method: str) -> ProgramRun:
+        command = ProgramCommand(sys.executable, str(PROGRAMS / program), args=(method,))
+        run = ProgramRun(command, collector, level=10)
+        runs.append(run)
+        run.start()
+        return run
+
+    yield start
     for run in runs:
         run.shutdown(grace=1.0)
 
 
 @pytest.mark.parametrize("method", ["fork", "spawn", "forkserver"])
 def test_two_workers_taking_two_locks_in_opposite_order_are_named_within_3_s(
-    method: str, watched: list[ProgramRun], collector: Collector
+    method: str, watch: Watch
 ) -> None:
-    command = ProgramCommand(sys.executable, str(PROGRAMS / "deadlock.py"), args=(method,))
-    run = ProgramRun(command, collector, level=10)
-    watched.append(run)
-    run.start()
+    run = watch("deadlock.py", method)
     found: list[str] = []
 
     def named() -> bool:
@@ -124,13 +133,8 @@ def test_the_panel_says_who_holds_who_waits_and_highlights_long_waits() -> None:
 
 
 @pytest.mark.parametrize("method", ["fork", "spawn"])
-def test_values_arrays_and_queues_say_what_they_hold(
-    method: str, watched: list[ProgramRun], collector: Collector
-) -> None:
-    command = ProgramCommand(sys.executable, str(PROGRAMS / "holders.py"), args=(method,))
-    run = ProgramRun(command, collector, level=10)
-    watched.append(run)
-    run.start()
+def test_values_arrays_and_queues_say_what_they_hold(method: str, watch: Watch) -> None:
+    run = watch("holders.py", method)
     assert run.ended.wait(60), "the program did not end"
     state = run.sync.read()
     shown = {primitive.name: primitive for primitive in state.primitives.values()}
@@ -143,12 +147,9 @@ def test_values_arrays_and_queues_say_what_they_hold(
 
 @pytest.mark.parametrize("method", ["fork", "spawn", "forkserver"])
 def test_a_pipe_says_which_process_holds_each_end_and_a_manager_its_proxies(
-    method: str, watched: list[ProgramRun], collector: Collector
+    method: str, watch: Watch
 ) -> None:
-    command = ProgramCommand(sys.executable, str(PROGRAMS / "links.py"), args=(method,))
-    run = ProgramRun(command, collector, level=10)
-    watched.append(run)
-    run.start()
+    run = watch("links.py", method)
     assert run.ended.wait(60), "the program did not end"
     assert run.returncode == 0
     state = run.sync.read()
