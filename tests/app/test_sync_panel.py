@@ -9,10 +9,12 @@ from pathlib import Path
 import pytest
 
 from mproc_tui.core.program import ProgramCommand
+from mproc_tui.core.workers import WorkerSpec
 from mproc_tui.lessons import lesson_path
 from mproc_tui.ui.app import MprocApp
 from mproc_tui.ui.options import AppOptions
 from tests.app.helpers import SIZE, make_app, screen_text, table_rows, toasts, wait_toast
+from tests.conftest import support_target
 from tests.support.waiting import wait_for
 
 PROGRAMS = Path(__file__).parents[1] / "support" / "programs"
@@ -44,6 +46,22 @@ async def test_a_deadlock_is_named_in_an_alert_the_table_and_the_panel() -> None
         await wait_for(pilot, lambda: not panel.display, "the panel hidden")
 
 
+@pytest.mark.parametrize("method", ["forkserver", "spawn", "fork"])
+async def test_a_deadlock_inside_a_users_target_is_named_too(method: str) -> None:
+    app = MprocApp(AppOptions(refresh=0.2, grace=1.0, start_method=method))
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        spec = WorkerSpec(target=support_target("deadlocked_children"))
+        app.main_screen.spawn_workers([spec])
+        await wait_toast(pilot, app, "Deadlock: ")
+        (alert,) = [toast for toast in toasts(app, "error") if toast.startswith("Deadlock")]
+        assert "holds Lock#1 and waits for Lock#2" in alert
+        assert "holds Lock#2 and waits for Lock#1" in alert
+        assert "first (" in alert and "second (" in alert  # the target's children, by name
+        await pilot.press("P")
+        await wait_for(pilot, lambda: "Barrier#3 (deadlock.py:" in screen_text(app), "the panel")
+        assert "Lock#1 (deadlock.py:" in screen_text(app)
+
+
 async def test_the_lock_lesson_panel_changes_hands() -> None:
     app = watching(str(lesson_path("lock")), "--sleep", "0.5")
     async with app.run_test(size=SIZE) as pilot:
@@ -61,11 +79,12 @@ async def test_the_lock_lesson_panel_changes_hands() -> None:
         assert holders == {"Process-1", "Process-2", "Process-3"}
 
 
-async def test_p_without_a_watched_program_says_what_it_is_for() -> None:
+async def test_p_without_a_watched_program_shows_the_workers_primitives() -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: app.supervisor.helpers.sync is not None, "the helpers")
         await pilot.press("P")
-        await wait_toast(pilot, app, "P shows a watched program's locks")
+        await wait_for(pilot, lambda: "made by a worker's target yet" in screen_text(app), "P")
 
 
 # Each lesson's own primitive, as the panel names it.

@@ -210,3 +210,14 @@ def exits_after(seconds: float = 0.1, code: int = 0) -> None:
     logging.info("run")
     time.sleep(seconds)
     sys.exit(code)
+
+
+def deadlocked_children() -> None:
+    """The deadlock program (two children taking two locks in opposite order), run as a
+    worker's target: its children are forked, and wait for each other for good."""
+    import runpy
+    from pathlib import Path
+
+    program = Path(__file__).with_name("programs") / "deadlock.py"
+    sys.argv = [str(program), "fork"]
+    runpy.run_path(str(program), run_name="__main__")

@@ -259,15 +259,18 @@ def _wait_marked(method: Any) -> Any:
     return wait
 
 
-def patch(synchronize: Any) -> None:
+def patch(synchronize: Any, carry: bool = True) -> None:
     """Watch every primitive ``multiprocessing.synchronize`` makes from now on.
 
     Patched whenever the program is watched, even if the file cannot be mapped here
     (its primitives then get no rows): a primitive sent from a process that watches
-    carries its row's number, which only a patched class reads back."""
+    carries its row's number, which only a patched class reads back. Without
+    ``carry`` (a worker mproc-tui starts, whose spawn children load no agent) the
+    number stays home: fork children have it, a sent primitive is a new one."""
     if not os.environ.get(SYNC_VARIABLE) or getattr(synchronize, "_mproc_tui_patched", False):
         return
-    _open()
+    if carry:  # (a primitive sent here is watched at once; else mapped at the first made)
+        _open()
     synchronize._mproc_tui_patched = True
     semlock_kinds = (
         (synchronize.Lock, LOCK),
@@ -276,16 +279,16 @@ def patch(synchronize: Any) -> None:
         (synchronize.BoundedSemaphore, BOUNDED_SEMAPHORE),
     )
     for cls, kind in semlock_kinds:
-        _patch_semlock_class(cls, kind)
+        _patch_semlock_class(cls, kind, carry)
     for cls, kind in (
         (synchronize.Condition, CONDITION),
         (synchronize.Event, EVENT),
         (synchronize.Barrier, BARRIER),
     ):
-        _patch_waiting_class(cls, kind)
+        _patch_waiting_class(cls, kind, carry and kind in (CONDITION, BARRIER))
 
 
-def _patch_semlock_class(cls: Any, kind: int) -> None:
+def _patch_semlock_class(cls: Any, kind: int, carry: bool) -> None:
     init = cls.__init__
 
     def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
@@ -298,7 +301,8 @@ def _patch_semlock_class(cls: Any, kind: int) -> None:
         _watch_semlock(self, kind)
 
     cls.__init__, cls._make_methods = __init__, _make_methods
-    carry_number(cls)
+    if carry:
+        carry_number(cls)
     cls.__enter__ = lambda self: self.acquire()
     cls.__exit__ = lambda self, *args: self.release()
 
@@ -319,7 +323,7 @@ def carry_number(cls: Any) -> None:
     cls.__getstate__, cls.__setstate__ = __getstate__, __setstate__
 
 
-def _patch_waiting_class(cls: Any, kind: int) -> None:
+def _patch_waiting_class(cls: Any, kind: int, carry: bool) -> None:
     init = cls.__init__
 
     def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
@@ -328,7 +332,7 @@ def _patch_waiting_class(cls: Any, kind: int) -> None:
 
     cls.__init__ = __init__
     cls.wait = _wait_marked(cls.wait)
-    if kind in (CONDITION, BARRIER):  # their own state for pickling: carry the number along
+    if carry:  # (a Condition's, a Barrier's own state for pickling: the number goes along)
         carry_number(cls)
     if kind == EVENT:  # set or clear, for the panel
         set_event, clear_event = cls.set, cls.clear

@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import logging.handlers
+import multiprocessing.synchronize  # (here: the fork server preloads it for every worker)
 import os
 import signal
 import sys
@@ -20,6 +21,7 @@ from dataclasses import dataclass, field
 from multiprocessing import forkserver
 from typing import Any
 
+from mproc_tui.agent import mproc_tui_agent_sync as sync_agent
 from mproc_tui.core.child_logs import relay_children, wait_for_children
 from mproc_tui.core.death_signal import die_with_parent
 from mproc_tui.core.entry_handler import EntryQueueHandler
@@ -45,6 +47,7 @@ class WorkerLaunch:
     app_pid: int = 0
     inherited_fds: tuple[int, ...] = ()  # the app's own pipes, inherited under fork
     stack_dir: str = ""  # where it writes its stacks when asked (``core/stacks.py``)
+    sync_path: str = ""  # where its target's locks say who holds them (``core/sync_table.py``)
     control: Any = None  # the read end of its control line (``core/worker_control.py``)
 
 
@@ -72,6 +75,7 @@ def run_worker(launch: WorkerLaunch) -> None:
     if launch.control is not None:
         listen_for_commands(launch.control, launch.log_queue)
     relay_children(launch.log_queue, launch.worker_id, launch.level)
+    _watch_primitives(launch.sync_path)
     capture = OutputCapture(handler)
     capture.start()
     try:
@@ -99,6 +103,15 @@ def run_worker(launch: WorkerLaunch) -> None:
     finally:
         wait_for_children(CHILDREN_DRAIN)  # their output keeps arriving until they end
         capture.stop()
+
+
+def _watch_primitives(path: str) -> None:
+    """The target's locks and the like get rows in the app's file (``P``, deadlocks), as
+    a watched program's do; before the target's module is imported, which may make some.
+    Its children inherit the file's name (and, forked, the patches)."""
+    if path:
+        os.environ[sync_agent.SYNC_VARIABLE] = path
+        sync_agent.patch(multiprocessing.synchronize, carry=False)
 
 
 def _forget_the_apps_fork_server() -> None:

@@ -10,7 +10,9 @@ from __future__ import annotations
 import contextlib
 import multiprocessing
 import os
+import shutil
 import sys
+import tempfile
 import threading
 from collections.abc import Iterator
 from multiprocessing import forkserver, resource_tracker
@@ -19,6 +21,7 @@ from mproc_tui.core.death_signal import APP_PID_VARIABLE
 from mproc_tui.core.guardian import Guardian
 from mproc_tui.core.limits import raise_descriptor_limit
 from mproc_tui.core.stacks import StackDirectory
+from mproc_tui.core.sync_table import SyncFile
 
 FORKSERVER_PRELOAD = [
     "__main__",  # (as multiprocessing's default does) or every worker imports it anew
@@ -39,12 +42,14 @@ class Helpers:
         self._lock = threading.Lock()
         self._guardian: Guardian | None = None
         self.stacks: StackDirectory | None = None  # where workers write their stacks
+        self.sync: SyncFile | None = None  # where workers' targets say who holds what
 
     def start(self) -> Guardian:
         """The guardian, once every helper runs."""
         with self._lock:
             if self._guardian is None:
                 raise_descriptor_limit()  # before the helpers start: they hold descriptors too
+                self.sync = SyncFile(tempfile.mkdtemp(prefix="mproc-tui-sync-"))
                 with _stderr_with_a_descriptor():
                     resource_tracker.ensure_running()
                     os.environ[APP_PID_VARIABLE] = str(os.getpid())
@@ -62,6 +67,9 @@ class Helpers:
                 self._guardian.close()
             if self.stacks is not None:
                 self.stacks.close()
+            if self.sync is not None:
+                self.sync.close()
+                shutil.rmtree(os.path.dirname(self.sync.path), ignore_errors=True)
 
 
 @contextlib.contextmanager

@@ -43,6 +43,7 @@ def prepare_launch(
     stack_dir: str,
     inherited_fds: tuple[int, ...],
     made: Made | None = None,
+    sync_path: str = "",
 ) -> Launching:
     """Everything for ``Process.start()``; raises ValueError (the target) or OSError.
     ``made``: its channel and control line, made ahead (``channel_maker.py``)."""
@@ -59,6 +60,7 @@ def prepare_launch(
             app_pid=os.getpid(),
             inherited_fds=inherited_fds,
             stack_dir=stack_dir,
+            sync_path=sync_path,
             control=control.reader,
         )
         process = new_worker_process(context, launch, spec.name, spec.daemon)

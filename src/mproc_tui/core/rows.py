@@ -268,12 +268,12 @@ def take_snapshot(
         history.keep_only([*(s.worker_id for s in statuses), *(p.row_id for p in processes)])
     now = time.time()
     watched = program_rows(processes, samples, now, history)
-    if program is not None:
-        watched = with_waits(watched, program.sync.read(), now)
-    return [
-        *watched,
-        *build_rows(statuses, samples, now, history, OWN if program is not None else ""),
-    ]
+    own = build_rows(statuses, samples, now, history, OWN if program is not None else "")
+    shared = program.sync if program is not None else supervisor.helpers.sync
+    if shared is not None:  # who waits on what: the program's, else the workers' targets'
+        state = shared.read()
+        watched, own = with_waits(watched, state, now), with_waits(own, state, now)
+    return [*watched, *own]
 
 
 def with_waits(rows: list[WorkerRow], state: SyncState, now: float) -> list[WorkerRow]:

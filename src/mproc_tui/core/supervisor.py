@@ -168,7 +168,8 @@ class Supervisor(WorkerSteering, WorkerKeeping):
         level = self.level if spec.level is None else spec.level
         try:
             made = ahead.take() if ahead is not None else None
-            launching = prepare_launch(context, worker_id, spec, level, stacks, fds, made)
+            sync = self.helpers.sync.path if self.helpers.sync else ""
+            launching = prepare_launch(context, worker_id, spec, level, stacks, fds, made, sync)
         except (ValueError, OSError) as error:
             raise SupervisorError(f"could not start worker: {start_failure(error)}") from error
         self._headroom.started()  # (counted now: the next one's check may come first)

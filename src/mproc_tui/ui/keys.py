@@ -66,7 +66,7 @@ WORKER_KEYS = [
         "toggle_primitives",
         "Primitives",
         show=False,
-        tooltip="A watched program's locks and the like: who holds each, who waits, how long",
+        tooltip="Locks and the like (a worker's target's, a watched program's): who holds, who waits",
     ),
     Binding(
         "S",

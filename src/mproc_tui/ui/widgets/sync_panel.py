@@ -1,4 +1,4 @@
-"""P: the watched program's primitives, live: who holds each, who waits and how long."""
+"""P: the primitives, live: who holds each, who waits and how long."""
 
 from __future__ import annotations
 
@@ -23,6 +23,7 @@ class SyncPanel(Static):
     """
 
     lines_shown: tuple[str, ...] = ()  # what it says now, a line a primitive
+    empty_text = "No Lock, RLock, Semaphore, Event, Condition or Barrier made yet."
 
     def show(self, state: SyncState, names: dict[int, str], now: float) -> None:
         lines = panel_lines(state, names, now)
@@ -33,7 +34,7 @@ class SyncPanel(Static):
                 text.append("\n")
             text.append(line, "bold red" if highlighted else "")  # plain text: never markup
         if not lines:
-            text.append("No Lock, RLock, Semaphore, Event, Condition or Barrier made yet.")
+            text.append(self.empty_text)
         self.update(text)
         waits = len(state.waits)
         self.border_title = f"Primitives — {len(state.primitives)} watched, {waits} waiting"
