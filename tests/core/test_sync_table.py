@@ -138,11 +138,14 @@ def test_values_arrays_and_queues_say_what_they_hold(method: str, watch: Watch) 
     assert run.ended.wait(60), "the program did not end"
     state = run.sync.read()
     shown = {primitive.name: primitive for primitive in state.primitives.values()}
-    assert set(shown) == {"Value#1", "Array#2", "Queue#3"}  # no lock of theirs apart
+    assert set(shown) == {"Value#1", "Array#2", "Queue#3", "Barrier#4"}  # no lock of theirs
     assert shown["Value#1"].contents == "2000"  # each worker added 1,000, under its lock
     assert shown["Array#2"].contents == "[0, 1, 4, 9]"
     assert shown["Queue#3"].count == 2  # two put, none taken
-    assert shown["Queue#3"].site == "holders.py:20"
+    assert shown["Queue#3"].site == "holders.py:21"
+    assert (shown["Barrier#4"].count, shown["Barrier#4"].contents) == (3, "broken")
+    lines = [text for text, _ in panel_lines(state, {}, now=time.time())]
+    assert lines[3] == "Barrier#4 (holders.py:30): 0 of 3 parties waiting; broken"
 
 
 @pytest.mark.parametrize("method", ["fork", "spawn", "forkserver"])

@@ -69,7 +69,7 @@ def _every_kind() -> tuple[SyncState, dict[int, str]]:
         Primitive(3, kinds.SEMAPHORE, "semaphore_lesson.py:21", 1, 13, 0, noon - 0.2),
         Primitive(4, kinds.EVENT, "event_lesson.py:19", 1, 0, 0, 0.0),
         Primitive(5, kinds.CONDITION, "condition_lesson.py:31", 1, 0, 0, 0.0),
-        Primitive(6, kinds.BARRIER, "barrier_lesson.py:20", 1, 0, 0, 0.0),
+        Primitive(6, kinds.BARRIER, "barrier_lesson.py:20", 1, 0, 3, 0.0),
         Primitive(7, kinds.QUEUE, "queue_lesson.py:31", 1, 0, 3, noon - 0.1),
         Primitive(8, kinds.VALUE, "value_lesson.py:39", 1, 0, 0, 0.0, "100000"),
         Primitive(9, kinds.ARRAY, "array_lesson.py:17", 1, 0, 0, 0.0, "[0, 1, 4, 9]"),

@@ -329,9 +329,23 @@ def _patch_waiting_class(cls: Any, kind: int, carry: bool) -> None:
     def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
         self._mproc_tui_number = _made(kind)
         init(self, *args, **kwargs)
+        if kind == BARRIER:
+            _note_count(self, self._parties)
 
     cls.__init__ = __init__
     cls.wait = _wait_marked(cls.wait)
+    if kind == BARRIER:  # broken (aborted, timed out) until reset, for the panel
+        break_barrier, reset_barrier = cls._break, cls.reset
+
+        def _break(self: Any) -> None:
+            break_barrier(self)
+            _note_broken(self, True)
+
+        def reset(self: Any) -> None:
+            reset_barrier(self)
+            _note_broken(self, False)
+
+        cls._break, cls.reset = _break, reset
     if carry:  # (a Condition's, a Barrier's own state for pickling: the number goes along)
         carry_number(cls)
     if kind == EVENT:  # set or clear, for the panel
@@ -352,3 +366,9 @@ def _note_count(primitive: Any, count: int) -> None:
     number = getattr(primitive, "_mproc_tui_number", 0)
     if number and _map is not None:
         HOLD.pack_into(_map, _at(number) + 8, _pid, count, time.time())
+
+
+def _note_broken(barrier: Any, broken: bool) -> None:
+    number = getattr(barrier, "_mproc_tui_number", 0)
+    if number and _map is not None:
+        CONTENTS.pack_into(_map, _at(number) + 64, b"broken" if broken else b"")

@@ -48,10 +48,10 @@ class Primitive:
     holder: int  # pid; 0: none (a semaphore: who acquired last; a pipe: end 1's process;
     # a manager: its server)
     count: int  # a lock's depth, a semaphore's value, an event's 1 (set) or 0, a queue's
-    # size, a pipe's end 2's process, a manager's proxies
+    # size, a barrier's parties, a pipe's end 2's process, a manager's proxies
     since: float  # time.time() of the holding (or of the last change)
     contents: str = ""  # a Value's value, an Array's first items (their repr), a manager's
-    # proxies' types
+    # proxies' types, a barrier's "broken"
     sent: tuple[int, int] = (0, 0)  # a pipe's: the messages each end sent
 
     @property
@@ -232,6 +232,10 @@ def panel_lines(state: SyncState, names: dict[int, str], now: float) -> list[tup
                 parts.append(f"value {primitive.count}")
         elif primitive.kind == layout.EVENT:
             parts.append("set" if primitive.count else "clear")
+        elif primitive.kind == layout.BARRIER and primitive.count:
+            parts.append(f"{len(waiting)} of {primitive.count} parties waiting")
+            if primitive.contents == "broken":
+                parts.append("broken")
         elif primitive.kind == layout.QUEUE:
             parts.append(f"size {primitive.count}")
         elif primitive.kind == layout.VALUE and primitive.contents:

@@ -66,7 +66,7 @@ WORKER_KEYS = [
         "toggle_primitives",
         "Primitives",
         show=False,
-        tooltip="Locks and the like (a worker's target's, a watched program's): who holds, who waits",
+        tooltip="Locks and the like (workers' targets, a watched program): who holds, who waits",
     ),
     Binding(
         "S",

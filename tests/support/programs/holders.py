@@ -1,4 +1,5 @@
-"""A Value two workers add to, an Array they fill, a Queue they put in: what each holds."""
+"""A Value two workers add to, an Array they fill, a Queue they put in: what each holds;
+and a Barrier for three, aborted."""
 
 import multiprocessing
 import sys
@@ -26,3 +27,5 @@ if __name__ == "__main__":
         worker.start()
     for worker in workers:
         worker.join()
+    barrier = context.Barrier(3)
+    barrier.abort()
