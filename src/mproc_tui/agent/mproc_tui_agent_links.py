@@ -29,7 +29,7 @@ SENT_AT = (64, 68)  # the messages end 1 sent, end 2
 
 
 def _end_at(number: int, end: int) -> int:
-    return sync._at(number) + ENDS_AT[end - 1]
+    return int(sync._at(number)) + ENDS_AT[end - 1]
 
 
 def _mark_end(connection: Any, number: int, end: int) -> None:
@@ -67,13 +67,13 @@ def note_ends(process: Any) -> None:
                 NUMBER.pack_into(sync._map, _end_at(item._mproc_tui_number, end), sync._pid)
 
 
-def patch_connection(connection_module: Any) -> None:
+def patch_connection(connection: Any) -> None:
     """The program's Pipes get rows; their ends carry the row along when sent."""
-    if not os.environ.get(sync.SYNC_VARIABLE) or getattr(connection_module, "_mproc_tui_sync", 0):
+    if not os.environ.get(sync.SYNC_VARIABLE) or getattr(connection, "_mproc_tui_sync", False):
         return  # (patched even when the file cannot be mapped: see sync.patch)
     sync._open()
-    connection_module._mproc_tui_sync = True
-    make_pipe = connection_module.Pipe
+    connection._mproc_tui_sync = True
+    make_pipe = connection.Pipe
 
     def Pipe(duplex: bool = True) -> Any:
         first, second = make_pipe(duplex)
@@ -84,13 +84,13 @@ def patch_connection(connection_module: Any) -> None:
             _mark_end(second, number, 2)
         return first, second
 
-    connection_module.Pipe = Pipe
+    connection.Pipe = Pipe
     from multiprocessing import reduction
 
-    reducers = reduction.ForkingPickler._extra_reducers
-    reduce = reducers.get(connection_module.Connection)
+    reducers = reduction.ForkingPickler._extra_reducers  # type: ignore[attr-defined]
+    reduce = reducers.get(connection.Connection)
     if reduce is not None:  # (sent to a spawn or forkserver child: its number goes along)
-        reducers[connection_module.Connection] = _carrying(reduce)
+        reducers[connection.Connection] = _carrying(reduce)
 
 
 def _carrying(reduce: Any) -> Any:

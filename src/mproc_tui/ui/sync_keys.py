@@ -50,7 +50,7 @@ class SyncKeys(WorkerScreen):
 
     def _names(self) -> dict[int, str]:
         """Every process the table knows by name: its rows and their children."""
-        names = {}
+        names: dict[int, str] = {}
         for row in self.worker_table.rows_shown():
             names.update((child.pid, child.name) for child in row.children if child.name)
             if row.pid:
