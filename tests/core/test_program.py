@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import psutil
@@ -16,24 +15,6 @@ from mproc_tui.core.records import LogEntry
 from tests.conftest import Collector, wait_until
 
 PROGRAMS = Path(__file__).parents[1] / "support" / "programs"
-
-
-@pytest.fixture
-def run_program(collector: Collector) -> Iterator[object]:
-    runs: list[ProgramRun] = []
-
-    def start(
-        script: str, *args: str, start_method: str | None = None, python: str = sys.executable
-    ) -> ProgramRun:
-        command = ProgramCommand(python, str(PROGRAMS / script), args=args)
-        run = ProgramRun(command, collector, level=10, start_method=start_method)
-        runs.append(run)
-        run.start()
-        return run
-
-    yield start
-    for run in runs:
-        run.shutdown(grace=1.0)
 
 
 def _finished(run: ProgramRun, collector: Collector, records: int, logger: str = "root") -> None:

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from mproc_tui.core.program import ProgramCommand, ProgramRun
+from mproc_tui.core.program import ProgramRun
 from mproc_tui.core.sync_table import (
     Primitive,
     SyncFile,
@@ -20,10 +19,8 @@ from mproc_tui.core.sync_table import (
     panel_lines,
     wait_text,
 )
-from tests.conftest import Collector
 from tests.support.waiting import wait_until
 
-PROGRAMS = Path(__file__).parents[1] / "support" / "programs"
 LOCK = 1
 
 
@@ -66,31 +63,14 @@ def test_three_in_a_ring() -> None:
     assert sorted(wait.pid for wait in cycle) == [10, 20, 30]  # 40 waits, but is not in it
 
 
-Watch = Callable[[str, str], ProgramRun]
-
-
-@pytest.fixture
-def watch(collector: Collector) -> Iterator[Watch]:
-    """Start a program of tests/support/programs under a start method, watched."""
-    runs: list[ProgramRun] = []
-
-    def start(program: str, method: str) -> ProgramRun:
-        command = ProgramCommand(sys.executable, str(PROGRAMS / program), args=(method,))
-        run = ProgramRun(command, collector, level=10)
-        runs.append(run)
-        run.start()
-        return run
-
-    yield start
-    for run in runs:
-        run.shutdown(grace=1.0)
+Watch = Callable[..., ProgramRun]
 
 
 @pytest.mark.parametrize("method", ["fork", "spawn", "forkserver"])
 def test_two_workers_taking_two_locks_in_opposite_order_are_named_within_3_s(
-    method: str, watch: Watch
+    method: str, run_program: Watch
 ) -> None:
-    run = watch("deadlock.py", method)
+    run = run_program("deadlock.py", method)
     found: list[str] = []
 
     def named() -> bool:
@@ -133,8 +113,8 @@ def test_the_panel_says_who_holds_who_waits_and_highlights_long_waits() -> None:
 
 
 @pytest.mark.parametrize("method", ["fork", "spawn"])
-def test_values_arrays_and_queues_say_what_they_hold(method: str, watch: Watch) -> None:
-    run = watch("holders.py", method)
+def test_values_arrays_and_queues_say_what_they_hold(method: str, run_program: Watch) -> None:
+    run = run_program("holders.py", method)
     assert run.ended.wait(60), "the program did not end"
     state = run.sync.read()
     shown = {primitive.name: primitive for primitive in state.primitives.values()}
@@ -150,9 +130,9 @@ def test_values_arrays_and_queues_say_what_they_hold(method: str, watch: Watch) 
 
 @pytest.mark.parametrize("method", ["fork", "spawn", "forkserver"])
 def test_a_pipe_says_which_process_holds_each_end_and_a_manager_its_proxies(
-    method: str, watch: Watch
+    method: str, run_program: Watch
 ) -> None:
-    run = watch("links.py", method)
+    run = run_program("links.py", method)
     assert run.ended.wait(60), "the program did not end"
     assert run.returncode == 0
     state = run.sync.read()

@@ -46,22 +46,9 @@ def install() -> None:
     if _installed:
         return
     _installed = True
-    if "multiprocessing.context" in sys.modules:
-        _set_default_start_method(sys.modules["multiprocessing.context"])
-    if "multiprocessing.process" in sys.modules:
-        _patch_multiprocessing(sys.modules["multiprocessing.process"])
-    if "multiprocessing.queues" in sys.modules:
-        _patch_queues(sys.modules["multiprocessing.queues"])
-    if "multiprocessing.synchronize" in sys.modules:
-        _patch_synchronize(sys.modules["multiprocessing.synchronize"])
-    if "multiprocessing.sharedctypes" in sys.modules:
-        _patch_sharedctypes(sys.modules["multiprocessing.sharedctypes"])
-    if "multiprocessing.connection" in sys.modules:
-        _patch_connection(sys.modules["multiprocessing.connection"])
-    if "multiprocessing.managers" in sys.modules:
-        _patch_managers(sys.modules["multiprocessing.managers"])
-    if "logging" in sys.modules:
-        _patch_logging(sys.modules["logging"])
+    for name, patch in _PATCHES.items():  # (in order: the context before the rest)
+        if name in sys.modules:
+            patch(sys.modules[name])
     sys.meta_path.insert(0, _PatchOnImport())
     _register_stacks()
     if os.environ.pop(HELLO_VARIABLE, None) is not None:  # its children do not inherit it
@@ -312,52 +299,33 @@ def _patch_queues(queues_module: Any) -> None:
     _values().patch_queues(queues_module)  # (after the flush: its put wraps this one)
 
 
-def _sync() -> Any:
-    import mproc_tui_agent_sync  # type: ignore[import-not-found]  # beside this file
-
-    return mproc_tui_agent_sync
+def _beside(name: str) -> Any:
+    """An agent file beside this one, imported when first needed."""
+    return __import__(name)
 
 
 def _values() -> Any:
-    import mproc_tui_agent_values  # type: ignore[import-not-found]  # beside this file
-
-    return mproc_tui_agent_values
+    return _beside("mproc_tui_agent_values")
 
 
-def _patch_synchronize(synchronize_module: Any) -> None:
-    """Locks, semaphores, events, conditions, barriers: who holds, who waits (the panel)."""
-    _sync().patch(synchronize_module)
+def _panel(file: str, function: str) -> Any:
+    """A patch for the primitives panel, from the agent file that holds it: locks and
+    the like (sync), values and arrays (values), pipes and managers (links)."""
 
+    def patch(module: Any) -> None:
+        getattr(_beside(file), function)(module)
 
-def _patch_sharedctypes(sharedctypes_module: Any) -> None:
-    """Values and arrays: what they hold (the panel)."""
-    _values().patch_sharedctypes(sharedctypes_module)
-
-
-def _links() -> Any:
-    import mproc_tui_agent_links  # type: ignore[import-not-found]  # beside this file
-
-    return mproc_tui_agent_links
-
-
-def _patch_connection(connection_module: Any) -> None:
-    """Pipes: which process holds each end, what each sent (the panel)."""
-    _links().patch_connection(connection_module)
-
-
-def _patch_managers(managers_module: Any) -> None:
-    """Managers: their server process and proxies (the panel)."""
-    _links().patch_managers(managers_module)
+    return patch
 
 
 _PATCHES = {
     "multiprocessing.context": _set_default_start_method,
     "multiprocessing.process": _patch_multiprocessing,
     "multiprocessing.queues": _patch_queues,
-    "multiprocessing.synchronize": _patch_synchronize,
-    "multiprocessing.sharedctypes": _patch_sharedctypes,
-    "multiprocessing.connection": _patch_connection,
-    "multiprocessing.managers": _patch_managers,
+    "multiprocessing.synchronize": _panel("mproc_tui_agent_sync", "patch"),
+    "multiprocessing.sharedctypes": _panel("mproc_tui_agent_values", "patch_sharedctypes"),
+    "multiprocessing.connection": _panel("mproc_tui_agent_links", "patch_connection"),
+    "multiprocessing.managers": _panel("mproc_tui_agent_links", "patch_managers"),
     "logging": _patch_logging,
 }
 

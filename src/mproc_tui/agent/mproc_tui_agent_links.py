@@ -11,7 +11,6 @@ Standard library only.
 
 from __future__ import annotations
 
-import os
 import struct
 import time
 
@@ -69,10 +68,8 @@ def note_ends(process: Any) -> None:
 
 def patch_connection(connection: Any) -> None:
     """The program's Pipes get rows; their ends carry the row along when sent."""
-    if not os.environ.get(sync.SYNC_VARIABLE) or getattr(connection, "_mproc_tui_sync", False):
-        return  # (patched even when the file cannot be mapped: see sync.patch)
-    sync._open()
-    connection._mproc_tui_sync = True
+    if not sync.first_patch(connection):
+        return
     make_pipe = connection.Pipe
 
     def Pipe(duplex: bool = True) -> Any:
@@ -117,10 +114,8 @@ def _rebuilt_end(rebuild: Any, arguments: Any, number: int, end: int) -> Any:
 
 def patch_managers(managers: Any) -> None:
     """A Manager's row: its server process, the proxies made through it, until shut down."""
-    if not os.environ.get(sync.SYNC_VARIABLE) or getattr(managers, "_mproc_tui_sync", False):
+    if not sync.first_patch(managers):
         return
-    sync._open()
-    managers._mproc_tui_sync = True
     base = managers.BaseManager
     start, create = base.start, base._create
 

@@ -259,6 +259,17 @@ def _wait_marked(method: Any) -> Any:
     return wait
 
 
+def first_patch(module: Any) -> bool:
+    """Whether to patch ``module`` (queues, sharedctypes, connection, managers) now: the
+    program is watched and it is not patched yet; it is then marked and the file mapped
+    (patched even when the file cannot be mapped: see ``patch``)."""
+    if not os.environ.get(SYNC_VARIABLE) or getattr(module, "_mproc_tui_sync", False):
+        return False
+    _open()
+    module._mproc_tui_sync = True
+    return True
+
+
 def patch(synchronize: Any, carry: bool = True) -> None:
     """Watch every primitive ``multiprocessing.synchronize`` makes from now on.
 

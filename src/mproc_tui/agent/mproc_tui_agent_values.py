@@ -7,8 +7,6 @@ Array's first items after each change through them. Standard library only.
 
 from __future__ import annotations
 
-import os
-
 import mproc_tui_agent_sync as sync  # type: ignore[import-not-found]  # beside this file
 
 TYPE_CHECKING = False
@@ -38,10 +36,8 @@ def _note_size(queue: Any) -> None:
 
 def patch_queues(queues: Any) -> None:
     """A Queue's size after each put and get (a JoinableQueue's too)."""
-    if not os.environ.get(sync.SYNC_VARIABLE) or getattr(queues, "_mproc_tui_sync", False):
-        return  # (patched even when the file cannot be mapped: see sync.patch)
-    sync._open()
-    queues._mproc_tui_sync = True
+    if not sync.first_patch(queues):
+        return
     cls = queues.Queue
     init, put, get = cls.__init__, cls.put, cls.get
 
@@ -74,10 +70,8 @@ _synchronized: Any = None  # sharedctypes.synchronized as multiprocessing made i
 def patch_sharedctypes(sharedctypes: Any) -> None:
     """A Value's value and an Array's first items, after each change through its wrapper."""
     global _synchronized
-    if not os.environ.get(sync.SYNC_VARIABLE) or getattr(sharedctypes, "_mproc_tui_sync", False):
+    if not sync.first_patch(sharedctypes):
         return
-    sync._open()
-    sharedctypes._mproc_tui_sync = True
     synchronized = _synchronized = sharedctypes.synchronized
 
     def watched(obj: Any, lock: Any = None, ctx: Any = None) -> Any:

@@ -148,8 +148,7 @@ class Supervisor(WorkerSteering, WorkerKeeping):
     def _prepare(
         self, spec: WorkerSpec, again: WorkerRecord | None = None, ahead: ChannelMaker | None = None
     ) -> PreparedStart:
-        """Its id, name and channel (``ahead`` made it, in a batch); refused if it would
-        not fit."""
+        """Its id, name and channel (``ahead`` made it, in a batch); refused if it won't fit."""
         with self._lock:
             if self._closed:
                 raise SupervisorError("mproc-tui is shutting down")
@@ -177,13 +176,8 @@ class Supervisor(WorkerSteering, WorkerKeeping):
 
     def _launch(self, prepared: PreparedStart) -> int:
         """``Process.start()``, and the worker's record; under forkserver, two may overlap."""
-        worker_id, spec, again, method = (
-            prepared.worker_id,
-            prepared.spec,
-            prepared.again,
-            prepared.method,
-        )
-        launching, level = prepared.launching, prepared.level
+        worker_id, spec, again = prepared.worker_id, prepared.spec, prepared.again
+        method, level, launching = prepared.method, prepared.level, prepared.launching
         process = launching.process
         started_at = time.time()  # before start(): under load, seconds before it returns
         # A start polls every child on multiprocessing's list (``forget_child``); ours
