@@ -29,6 +29,7 @@ from mproc_tui.core.supervisor import Supervisor, WorkerSpec
 from mproc_tui.core.text import format_log_lines
 from mproc_tui.ui.app import MprocApp
 from mproc_tui.ui.options import AppOptions
+from tests.bench.lag import MachineYardstick, timer_lateness
 
 WORKERS = 4
 
@@ -65,16 +66,6 @@ def measure_limit(seconds: float) -> float:
         supervisor.shutdown(0.5)
 
 
-async def measure_lag(lags: list[float], done: asyncio.Event) -> None:
-    """A 10 ms timer's lateness: how long the event loop was busy elsewhere."""
-    expected = time.monotonic() + 0.01
-    while not done.is_set():
-        await asyncio.sleep(0.01)
-        now = time.monotonic()
-        lags.append(now - expected)
-        expected = now + 0.01
-
-
 async def measure_keys(app: MprocApp, keys: list[float], done: asyncio.Event) -> None:
     """Every 250 ms, press a key that moves the table's cursor; time until it moved."""
     while not done.is_set():
@@ -90,8 +81,9 @@ async def measure_keys(app: MprocApp, keys: list[float], done: asyncio.Event) ->
 async def measure_app(seconds: float, records: int, wrap: bool = False) -> dict[str, float]:
     """Ingest rate, loop lag and key latency of the real app, headless."""
     app = MprocApp(AppOptions(refresh=1.0, grace=0.5))
-    lags: list[float] = []
+    ticks: list[tuple[float, float]] = []
     keys: list[float] = []
+    yardstick = MachineYardstick()
     per_worker = records // WORKERS if records else 0
     async with app.run_test(size=(160, 48)) as pilot:
         if wrap:
@@ -102,20 +94,21 @@ async def measure_app(seconds: float, records: int, wrap: bool = False) -> dict[
         taken_start = app.supervisor.records_received - app.mailbox.dropped
         start = time.monotonic()
         done = asyncio.Event()
-        probes = [
-            asyncio.create_task(measure_lag(lags, done)),
-            asyncio.create_task(measure_keys(app, keys, done)),
-        ]
-        while True:
-            await asyncio.sleep(0.1)
-            elapsed = time.monotonic() - start
-            if records:
-                if not app.supervisor.live_worker_ids() or elapsed > 600:
+        with yardstick:
+            probes = [
+                asyncio.create_task(timer_lateness(ticks, done)),
+                asyncio.create_task(measure_keys(app, keys, done)),
+            ]
+            while True:
+                await asyncio.sleep(0.1)
+                elapsed = time.monotonic() - start
+                if records:
+                    if not app.supervisor.live_worker_ids() or elapsed > 600:
+                        break
+                elif elapsed >= seconds:
                     break
-            elif elapsed >= seconds:
-                break
-        done.set()
-        await asyncio.gather(*probes)
+            done.set()
+            await asyncio.gather(*probes)
         elapsed = time.monotonic() - start
         taken = app.supervisor.records_received - app.mailbox.dropped - taken_start
         rss_growth = (psutil.Process().memory_info().rss - rss_start) / 2**20
@@ -123,7 +116,7 @@ async def measure_app(seconds: float, records: int, wrap: bool = False) -> dict[
     keys.sort()
     result = {
         "ingest_rps": taken / elapsed,
-        "worst_lag_ms": max(lags) * 1000,
+        **yardstick.figures(ticks),
         "key_p95_ms": keys[int(len(keys) * 0.95)] * 1000 if keys else float("nan"),
     }
     if records:
