@@ -8,6 +8,7 @@ import re
 import psutil
 from textual.pilot import Pilot
 
+from mproc_tui.core.supervisor import WorkerSpec
 from mproc_tui.ui.app import MprocApp
 from mproc_tui.ui.options import AppOptions
 from mproc_tui.ui.widgets.log_pane import LogPane
@@ -107,3 +108,10 @@ async def open_quit_dialog(pilot: Pilot[None], app: MprocApp) -> None:
 
     await pilot.press("q")
     await wait_for(pilot, lambda: isinstance(app.screen, QuitScreen), "the quit dialog")
+
+
+def start_flood(app: MprocApp, **flood: float) -> LogPane:
+    """One worker logging numbered 20-character records; the pane that shows them."""
+    flood.setdefault("message_size", 20)
+    app.main_screen.spawn_workers([WorkerSpec(target="mproc_tui.catalog:flood", kwargs=flood)])
+    return app.query_one(LogPane)

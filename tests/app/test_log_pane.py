@@ -3,15 +3,11 @@
 from __future__ import annotations
 
 import json
-import logging
-from dataclasses import replace
 from pathlib import Path
 
 from textual.widgets import Input
 
 from mproc_tui.core.supervisor import WorkerSpec
-from mproc_tui.ui.app import MprocApp
-from mproc_tui.ui.log_filter import SearchQuery
 from mproc_tui.ui.screens.detail_screen import DetailScreen
 from mproc_tui.ui.screens.export_screen import ExportScreen
 from mproc_tui.ui.widgets.log_pane import LogPane
@@ -22,19 +18,13 @@ from tests.app.helpers import (
     logged,
     make_app,
     screen_text,
+    start_flood,
     table_rows,
     toasts,
     wait_for,
     wait_rows,
 )
 from tests.conftest import support_target
-
-
-def start_flood(app: MprocApp, **flood: float) -> LogPane:
-    """One worker logging numbered 20-character records; the pane that shows them."""
-    flood.setdefault("message_size", 20)
-    app.main_screen.spawn_workers([WorkerSpec(target="mproc_tui.catalog:flood", kwargs=flood)])
-    return app.query_one(LogPane)
 
 
 async def test_buffer_is_bounded_and_the_pane_follows_the_newest_line() -> None:
@@ -138,71 +128,6 @@ async def test_e_exports_what_the_pane_shows_in_both_forms(tmp_path: Path) -> No
         assert "RuntimeError: crasher worker failed on purpose" in records[0]["traceback"]
         text = (tmp_path / "out.log").read_text()
         assert "ERROR" in text and "crashing in" not in text
-
-
-async def test_search_highlights_and_steps_through_matches() -> None:
-    app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        pane = start_flood(app, count=300)
-        await wait_for(pilot, lambda: pane.line_count == 300, "300 lines")
-        await pilot.press("slash")
-        await wait_for(
-            pilot, lambda: app.focused is app.main_screen.log_view.search_box, "the search box"
-        )
-        await pilot.press(*"record 1")
-        assert "search 'record 1'" in str(pane.border_title)
-        await pilot.press("enter")
-        first = pane.cursor
-        assert first is not None and "record 1" in pane.lines[first]
-        await pilot.press("enter")
-        second = pane.cursor
-        assert second is not None and second != first and "record 1" in pane.lines[second]
-        await pilot.press("shift+enter")
-        assert pane.cursor == first
-        await pilot.press("escape")
-        await wait_for(
-            pilot, lambda: not app.main_screen.log_view.search_box.display, "the box to close"
-        )
-        assert not pane.search and str(pane.border_title) == "Logs"
-        assert "record 1" in screen_text(app)  # the view stayed where the search left it
-
-
-async def test_esc_after_a_search_keeps_its_match_chosen_for_enter() -> None:
-    """/, a term, Enter twice, Esc, Enter: the detail of the second match, not the newest."""
-    app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        pane = start_flood(app, count=300)
-        await wait_for(pilot, lambda: pane.line_count == 300, "300 lines")
-        app.main_screen.worker_table.focus()
-        await pilot.press("slash", *"record 12", "enter", "enter")
-        chosen = pane.cursor
-        assert chosen is not None and "record 12" in pane.lines[chosen]
-        await pilot.press("escape")
-        await wait_for(pilot, lambda: app.focused is pane, "the focus on the chosen line")
-        assert pane.cursor == chosen
-        await pilot.press("enter")
-        await wait_for(pilot, lambda: isinstance(app.screen, DetailScreen), "the detail panel")
-        assert pane.lines[chosen].split(": ", 1)[1] in screen_text(app)
-
-
-async def test_f3_steps_and_a_missing_term_says_so() -> None:
-    app = make_app()
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
-        pane = start_flood(app, count=50)
-        await wait_for(pilot, lambda: pane.line_count == 50, "50 lines")
-        app.main_screen.log_view.search = SearchQuery("record 4")
-        await pilot.press("f3")
-        assert pane.cursor is not None
-        before = pane.cursor
-        await pilot.press("shift+f3")
-        assert pane.cursor != before
-        app.main_screen.log_view.search = SearchQuery("no such text")
-        await pilot.press("f3")
-        await wait_for(
-            pilot,
-            lambda: any("No line matches" in toast for toast in toasts(app)),
-            "a notification",
-        )
 
 
 async def test_enter_on_a_line_shows_every_field_and_the_traceback() -> None:
@@ -318,40 +243,6 @@ async def test_following_survives_the_pane_getting_shorter() -> None:
         await wait_for(pilot, lambda: pane.line_count > count + 50, "more lines")
         await wait_for(pilot, lambda: pane.is_vertical_scroll_end, "the newest line")
         assert pane.unseen == 0 and "paused" not in str(pane.border_title)
-
-
-async def test_previous_match_keys_that_every_terminal_sends() -> None:
-    """Shift+F3 arrives as F15 from xterm-style terminals; Shift+Enter often as Enter."""
-    app = make_app()
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
-        pane = start_flood(app, count=50)
-        await wait_for(pilot, lambda: pane.line_count == 50, "50 lines")
-        await pilot.press("slash", *"record 4", "down")
-        first = pane.cursor
-        await pilot.press("down")
-        second = pane.cursor
-        assert first is not None and second is not None and second != first
-        await pilot.press("up")
-        assert pane.cursor == first
-        await pilot.press("tab")  # leave the box: F3 and F15 step from anywhere
-        await pilot.press("f3")
-        assert pane.cursor == second
-        await pilot.press("f15")
-        assert pane.cursor == first
-        await pilot.press("escape")  # closes the search even outside the box
-        await wait_for(
-            pilot, lambda: not app.main_screen.log_view.search_box.display, "the box to close"
-        )
-        assert not pane.search
-        view = app.main_screen.log_view
-        view.log_filter = replace(view.log_filter, min_level=logging.CRITICAL)
-        await pilot.press("e")
-        await wait_for(
-            pilot,
-            lambda: any("Nothing to export" in toast for toast in toasts(app)),
-            "no export of nothing",
-        )
-        assert not isinstance(app.screen, ExportScreen)
 
 
 async def test_the_detail_panel_shows_a_long_message_whole() -> None:
