@@ -11,7 +11,10 @@ from __future__ import annotations
 import contextlib
 import logging
 import logging.handlers
-import multiprocessing.synchronize  # (here: the fork server preloads it for every worker)
+import multiprocessing.popen_fork  # (these four here: the fork server preloads them for
+import multiprocessing.popen_forkserver  # every worker; unpickling a worker's Process and
+import multiprocessing.queues  # its Queue imported three of them in each, 2 ms of its 8)
+import multiprocessing.synchronize
 import os
 import signal
 import sys
