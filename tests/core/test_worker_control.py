@@ -6,6 +6,7 @@ import logging
 from collections.abc import Callable
 
 from mproc_tui.core.supervisor import Supervisor, WorkerSpec
+from mproc_tui.core.worker_io import IO_THREAD
 from tests.conftest import Collector, support_target, wait_until
 
 
@@ -46,7 +47,7 @@ def test_a_worker_names_its_threads_when_asked(
     worker_id = supervisor.spawn(WorkerSpec(target=support_target("stuck_on_a_lock")))
     wait_until(lambda: "stuck" in collector.messages(worker_id), 15, "the worker stuck")
     names = set(supervisor.thread_names(worker_id, timeout=5).values())
-    assert {"MainThread", "helper", "mproc-tui-control"} <= names
+    assert {"MainThread", "helper", IO_THREAD} <= names
 
 
 def test_an_ended_worker_cannot_take_a_level(

@@ -18,7 +18,6 @@ import multiprocessing.synchronize
 import os
 import signal
 import sys
-import threading
 import traceback
 from dataclasses import dataclass, field
 from multiprocessing import forkserver
@@ -31,10 +30,9 @@ from mproc_tui.core.entry_handler import EntryQueueHandler
 from mproc_tui.core.limits import restore_descriptor_limit
 from mproc_tui.core.stacks import register_stack_dumps
 from mproc_tui.core.target_reference import load_target
-from mproc_tui.core.worker_control import listen_for_commands
+from mproc_tui.core.worker_io import WorkerIO, emit
 
 CHILDREN_DRAIN = 5.0  # seconds for the last records of children that ended
-_OUTPUT_LOGGERS = {1: ("stdout", logging.INFO), 2: ("stderr", logging.WARNING)}
 
 
 @dataclass(frozen=True)
@@ -75,12 +73,10 @@ def run_worker(launch: WorkerLaunch) -> None:
         root.removeHandler(existing)
     root.addHandler(handler)
     root.setLevel(launch.level)
-    if launch.control is not None:
-        listen_for_commands(launch.control, launch.log_queue)
     relay_children(launch.log_queue, launch.worker_id, launch.level)
     _watch_primitives(launch.sync_path)
-    capture = OutputCapture(handler)
-    capture.start()
+    worker_io = WorkerIO(handler, launch.control, launch.log_queue)
+    worker_io.start()
     try:
         # A module next to where the user started mproc-tui imports, as with
         # ``python -m``; the target check sees the same path.
@@ -92,10 +88,10 @@ def run_worker(launch: WorkerLaunch) -> None:
         # multiprocessing prints a non-integer exit code to stderr, but only after the
         # capture has ended: send it as a record or it would be lost.
         if exit_request.code is not None and not isinstance(exit_request.code, int):
-            _emit(handler, "mproc_tui", logging.ERROR, str(exit_request.code))
+            emit(handler, "mproc_tui", logging.ERROR, str(exit_request.code))
         raise
     except BaseException as error:
-        _emit(
+        emit(
             handler,
             "mproc_tui",
             logging.ERROR,
@@ -105,7 +101,7 @@ def run_worker(launch: WorkerLaunch) -> None:
         raise SystemExit(1) from None
     finally:
         wait_for_children(CHILDREN_DRAIN)  # their output keeps arriving until they end
-        capture.stop()
+        worker_io.stop()
 
 
 def _watch_primitives(path: str) -> None:
@@ -154,15 +150,6 @@ def _restore_default_signals() -> None:
         signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
-def _emit(
-    handler: logging.Handler, logger: str, level: int, message: str, trace: str | None = None
-) -> None:
-    """Send a record straight to the handler: output and crashes ignore the log level."""
-    record = logging.LogRecord(logger, level, "", 0, message, None, None)
-    record.exc_text = trace
-    handler.handle(record)
-
-
 def _detach_stdin() -> None:
     """Keep workers off the terminal: a worker reading fd 0 would steal the app's keys."""
     try:
@@ -171,74 +158,3 @@ def _detach_stdin() -> None:
         os.close(devnull)
     except OSError:
         pass
-
-
-class OutputCapture:
-    """Route fds 1 and 2 (print, C extensions, child processes) into log records."""
-
-    def __init__(self, handler: logging.Handler) -> None:
-        self._handler = handler
-        self._threads: list[threading.Thread] = []
-
-    def start(self) -> None:
-        for stream in (sys.stdout, sys.stderr):
-            if stream is not None:
-                with contextlib.suppress(OSError, ValueError):
-                    stream.flush()
-        for fd, (logger_name, level) in _OUTPUT_LOGGERS.items():
-            read_end, write_end = os.pipe()
-            os.dup2(write_end, fd)
-            os.close(write_end)
-            thread = threading.Thread(
-                target=self._pump,
-                args=(read_end, logger_name, level),
-                name=f"mproc-tui-{logger_name}",
-                daemon=True,
-            )
-            thread.start()
-            self._threads.append(thread)
-        # Under fork the inherited sys.stdout may be the app's capture object (Textual's,
-        # pytest's), not fd 1: give the worker plain line-buffered streams over fds 1 and 2.
-        sys.stdout = open(1, "w", buffering=1, errors="backslashreplace", closefd=False)  # noqa: SIM115
-        sys.stderr = open(2, "w", buffering=1, errors="backslashreplace", closefd=False)  # noqa: SIM115
-
-    def stop(self) -> None:
-        """Flush and close our ends so the pumps see EOF and send their last lines."""
-        for stream in (sys.stdout, sys.stderr):
-            if stream is not None:
-                with contextlib.suppress(OSError, ValueError):
-                    stream.flush()
-        try:
-            devnull = os.open(os.devnull, os.O_WRONLY)
-            os.dup2(devnull, 1)
-            os.dup2(devnull, 2)
-            os.close(devnull)
-        except OSError:
-            return
-        for thread in self._threads:
-            # A grandchild still holding the pipe must not keep the worker alive.
-            thread.join(timeout=1.0)
-
-    def _pump(self, read_end: int, logger_name: str, level: int) -> None:
-        pending = b""
-        try:
-            while True:
-                try:
-                    chunk = os.read(read_end, 65536)
-                except InterruptedError:
-                    continue
-                except OSError:
-                    break
-                if not chunk:
-                    break
-                pending += chunk
-                *complete, pending = pending.split(b"\n")
-                for line in complete:
-                    self._send(logger_name, level, line)
-            if pending:
-                self._send(logger_name, level, pending)
-        finally:
-            os.close(read_end)
-
-    def _send(self, logger_name: str, level: int, line: bytes) -> None:
-        _emit(self._handler, logger_name, level, line.decode("utf-8", "backslashreplace"))

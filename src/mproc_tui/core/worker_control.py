@@ -1,6 +1,6 @@
 """A worker's control line: commands from the app, acted on by a thread of the worker's own.
 
-A pipe per worker, app to worker, read by a daemon thread the bootstrap starts; no
+A pipe per worker, app to worker, read by the worker's mproc-tui thread; no
 signal, so nothing a target does with its signal handlers can break it, and nothing
 interrupts the target's own system calls. What the worker has to say back (its
 level, its threads' names) goes as a note through its log queue, in order with its
@@ -52,24 +52,18 @@ class ControlLine:
             self.reader.close()
 
 
-def listen_for_commands(reader: Any, log_queue: Any) -> None:
-    """In the worker: act on the app's commands, on a daemon thread of its own."""
-    thread = threading.Thread(
-        target=_listen, args=(reader, log_queue), name="mproc-tui-control", daemon=True
-    )
-    thread.start()
-
-
-def _listen(reader: Any, log_queue: Any) -> None:
-    root = logging.getLogger()
-    while True:
-        try:
-            command = marshal.loads(reader.recv_bytes())
-        except (EOFError, OSError, ValueError, TypeError):  # the app is gone, or garbage
-            return
-        if not isinstance(command, tuple) or not command:
-            continue
+def act_on_next_command(reader: Any, log_queue: Any) -> bool:
+    """In the worker (``worker_io.py``): read one command and act on it; False once the
+    line has ended (the app is gone) or can no longer be trusted."""
+    try:
+        command = marshal.loads(reader.recv_bytes())
+    except (EOFError, OSError, ValueError, TypeError):  # the app is gone, or garbage
+        return False
+    if not isinstance(command, tuple) or not command:
+        return True
+    try:
         if command[0] == "level" and len(command) == 2 and type(command[1]) is int:
+            root = logging.getLogger()
             root.setLevel(command[1])
             log_queue.put((LEVEL_NOTE, os.getpid(), root.level))
         elif command[0] == "threads":
@@ -78,3 +72,6 @@ def _listen(reader: Any, log_queue: Any) -> None:
                 feeder.name = OWN_FEEDER
             names = tuple((thread.ident or 0, thread.name) for thread in threading.enumerate())
             log_queue.put((THREADS_NOTE, os.getpid(), names))
+    except (OSError, ValueError):  # its log queue closed: nobody to answer
+        return False
+    return True
