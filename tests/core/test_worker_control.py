@@ -50,6 +50,25 @@ def test_a_worker_names_its_threads_when_asked(
     assert {"MainThread", "helper", IO_THREAD} <= names
 
 
+def test_a_command_is_taken_amid_a_flood_of_output(
+    make_supervisor: Callable[..., Supervisor], collector: Collector
+) -> None:
+    """One thread pumps the worker's output and takes the app's commands: a command
+    waits for no flood to end, and no line of the flood is lost."""
+    supervisor = make_supervisor()
+    flood = 200_000
+    worker_id = supervisor.spawn(
+        WorkerSpec(target=support_target("floods_its_stdout"), args=(flood,))
+    )
+    wait_until(lambda: len(collector.messages(worker_id)) >= 2000, 30, "the flood under way")
+    supervisor.set_level(worker_id, logging.WARNING)
+    wait_until(lambda: supervisor.status(worker_id).level == logging.WARNING, 30, "the level noted")
+    # Noted amid the flood (15-66k lines in): noted after it, it would follow all of them
+    # (the count can be short by one batch the listener has read but not yet handed on).
+    assert collector.messages(worker_id).count("y") < flood // 2
+    wait_until(lambda: collector.messages(worker_id).count("y") == flood, 60, "every line")
+
+
 def test_an_ended_worker_cannot_take_a_level(
     make_supervisor: Callable[..., Supervisor], collector: Collector
 ) -> None:

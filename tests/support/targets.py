@@ -43,6 +43,15 @@ def write_output(lines: int = 3) -> None:
     sys.stdout.write("no newline at the end")
 
 
+def floods_its_stdout(lines: int = 200_000) -> None:
+    """A child writes ``lines`` lines of ``y`` to the worker's stdout as fast as it can."""
+    import subprocess
+
+    writer = f"import os\nfor _ in range({lines} // 1000): os.write(1, b'y\\n' * 1000)"
+    subprocess.run([sys.executable, "-c", writer], check=True)
+    time.sleep(3600)
+
+
 def exit_with(code: int) -> None:
     logging.info("exiting with %d", code)
     sys.exit(code)

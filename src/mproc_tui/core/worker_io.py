@@ -20,7 +20,7 @@ from mproc_tui.core.worker_control import act_on_next_command
 
 IO_THREAD = "mproc-tui-io"
 _OUTPUT_LOGGERS = {1: ("stdout", logging.INFO), 2: ("stderr", logging.WARNING)}
-_READ_SIZE = 65536
+_READ_SIZE = 16384  # lines sent between two looks at the control line: 8,000 at most
 
 
 def emit(
