@@ -90,7 +90,8 @@ def test_a_stopped_an_exited_and_a_zombie_worker_get_a_truthful_message(
 
 
 def test_a_zombie_says_it_has_exited(tmp_path: object) -> None:
-    from mproc_tui.core.stacks import StackDirectory, register_stack_dumps
+    from mproc_tui.core.stack_dumps import register_stack_dumps
+    from mproc_tui.core.stacks import StackDirectory
 
     directory = StackDirectory()
     try:

@@ -28,7 +28,7 @@ from mproc_tui.core.child_logs import relay_children, wait_for_children
 from mproc_tui.core.death_signal import die_with_parent
 from mproc_tui.core.entry_handler import EntryQueueHandler
 from mproc_tui.core.limits import restore_descriptor_limit
-from mproc_tui.core.stacks import register_stack_dumps
+from mproc_tui.core.stack_dumps import register_stack_dumps
 from mproc_tui.core.target_reference import load_target
 from mproc_tui.core.worker_io import WorkerIO, emit
 

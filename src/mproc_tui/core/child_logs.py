@@ -24,7 +24,7 @@ from typing import Any
 
 from mproc_tui.core.channel import PROCESS_NAME_NOTE, LogChannel
 from mproc_tui.core.entry_handler import DirectQueueHandler
-from mproc_tui.core.stacks import register_stack_dumps
+from mproc_tui.core.stack_dumps import register_stack_dumps
 
 _relay: ChildRelay | None = None  # this process's, set by ``relay_children``
 _original_start = multiprocessing.process.BaseProcess.start

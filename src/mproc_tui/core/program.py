@@ -31,7 +31,8 @@ from mproc_tui.core.listener import BatchCallback
 from mproc_tui.core.orphans import ProgramOrphans, alive, wait_ended
 from mproc_tui.core.process_control import create_time_of, signal_descendant, signal_group
 from mproc_tui.core.records import LogEntry
-from mproc_tui.core.stacks import STACKS_VARIABLE, StackDirectory
+from mproc_tui.core.stack_dumps import STACKS_VARIABLE
+from mproc_tui.core.stacks import StackDirectory
 from mproc_tui.core.sync_table import SYNC_VARIABLE, SyncFile
 from mproc_tui.core.workers import FIRST_ROW, STOPPING_SIGNALS, SupervisorError
 
