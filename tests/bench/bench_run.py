@@ -41,7 +41,7 @@ def start_overhead_ms(runs: int) -> float:
     link.start()
     try:
         for name in AGENT_FILES:
-            shutil.copy(AGENT_DIRECTORY / name, directory)
+            shutil.copy(os.path.join(AGENT_DIRECTORY, name), directory)
         with_agent = {
             **os.environ,
             "PYTHONPATH": directory,

@@ -58,7 +58,7 @@ def _run_under_agent(
     """``python -c program`` with the agent loaded, as ``mproc-tui run`` loads it
     (first on ``PYTHONPATH``, before ``then``)."""
     for name in AGENT_FILES:
-        (directory / name).write_bytes((AGENT_DIRECTORY / name).read_bytes())
+        (directory / name).write_bytes(Path(AGENT_DIRECTORY, name).read_bytes())
     environment = {
         **os.environ,
         "PYTHONPATH": os.pathsep.join(str(path) for path in (directory, then) if path),

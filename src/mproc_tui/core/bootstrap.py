@@ -19,9 +19,8 @@ import os
 import signal
 import sys
 import traceback
-from dataclasses import dataclass, field
 from multiprocessing import forkserver
-from typing import Any
+from typing import Any, NamedTuple
 
 from mproc_tui.agent import mproc_tui_agent_sync as sync_agent
 from mproc_tui.core.child_logs import relay_children, wait_for_children
@@ -35,19 +34,19 @@ from mproc_tui.core.worker_io import WorkerIO, emit
 CHILDREN_DRAIN = 5.0  # seconds for the last records of children that ended
 
 
-@dataclass(frozen=True)
-class WorkerLaunch:
-    """Everything a worker needs, pickled to it by ``multiprocessing``."""
+class WorkerLaunch(NamedTuple):
+    """Everything a worker needs, pickled to it by ``multiprocessing``. (Not a dataclass:
+    ``dataclasses`` and the ``inspect`` it imports were 5 ms of the fork server's start.)"""
 
     worker_id: int
     target: str
-    args: tuple[Any, ...] = ()
-    kwargs: dict[str, Any] = field(default_factory=dict)
-    log_queue: Any = None
+    args: tuple[Any, ...]
+    kwargs: dict[str, Any]
+    log_queue: Any
     level: int = logging.DEBUG
     app_pid: int = 0
     inherited_fds: tuple[int, ...] = ()  # the app's own pipes, inherited under fork
-    stack_dir: str = ""  # where it writes its stacks when asked (``core/stacks.py``)
+    stack_dir: str = ""  # where it writes its stacks when asked (``core/stack_dumps.py``)
     sync_path: str = ""  # where its target's locks say who holds them (``core/sync_table.py``)
     control: Any = None  # the read end of its control line (``core/worker_control.py``)
 

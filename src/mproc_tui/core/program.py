@@ -146,7 +146,7 @@ class ProgramRun:
     def start(self) -> int:
         """Start the program; returns its pid."""
         for name in AGENT_FILES:
-            shutil.copy(AGENT_DIRECTORY / name, self._directory)
+            shutil.copy(os.path.join(AGENT_DIRECTORY, name), self._directory)
         self._link.start()
         environment = dict(os.environ)
         environment.pop(APP_PID_VARIABLE, None)  # the program's processes are not our workers
