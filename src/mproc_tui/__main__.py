@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from mproc_tui.cli import main
+from mproc_tui.entry import main
 
 # Guarded: spawn and forkserver workers import the parent's main module.
 if __name__ == "__main__":
