@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import signal
 import threading
 import time
@@ -10,6 +11,7 @@ from collections.abc import Callable
 import psutil
 import pytest
 
+from mproc_tui.core.garbage import tune_garbage_collector
 from mproc_tui.core.supervisor import Supervisor
 from mproc_tui.core.workers import Lifecycle, SupervisorError, WorkerSpec
 from tests.conftest import Collector, support_target, wait_until
@@ -118,6 +120,23 @@ def test_handler_is_installed_before_the_target_module_is_imported(
     assert supervisor.join(worker, timeout=10) == 0
     assert supervisor.wait_logs_drained(worker, 5)
     assert collector.messages(worker) == ["handlers=1 level=DEBUG"]
+
+
+def test_a_worker_collects_garbage_as_python_does_not_as_the_app(
+    make_supervisor: MakeSupervisor, collector: Collector, start_method: str
+) -> None:
+    """The app raises its collector's thresholds; a worker, forked from it or not, runs the
+    user's code with Python's own."""
+    supervisor = make_supervisor(start_method)
+    python_thresholds = gc.get_threshold()
+    tune_garbage_collector()  # as the app does, for as long as the start takes
+    try:
+        worker = supervisor.spawn(WorkerSpec(target=support_target("report_gc_thresholds")))
+    finally:
+        gc.set_threshold(*python_thresholds)
+    assert supervisor.join(worker, timeout=10) == 0
+    assert supervisor.wait_logs_drained(worker, 5)
+    assert collector.messages(worker) == [f"thresholds={python_thresholds}"]
 
 
 def test_level_option_sets_the_worker_root_level(

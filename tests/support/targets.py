@@ -27,6 +27,13 @@ def report_handlers() -> None:
     logging.warning("handlers=%d level=%s", len(root.handlers), logging.getLevelName(root.level))
 
 
+def report_gc_thresholds() -> None:
+    """Log the collector's thresholds the target runs with."""
+    import gc
+
+    logging.warning("thresholds=%s", gc.get_threshold())
+
+
 def hostile(pause: float = 0.0) -> None:
     """Log text that would act, style or corrupt the screen if treated as markup or escapes."""
     for message in HOSTILE_MESSAGES:

@@ -26,6 +26,7 @@ from mproc_tui.agent import mproc_tui_agent_sync as sync_agent
 from mproc_tui.core.child_logs import relay_children, wait_for_children
 from mproc_tui.core.death_signal import die_with_parent
 from mproc_tui.core.entry_handler import EntryQueueHandler
+from mproc_tui.core.garbage import give_back_python_thresholds
 from mproc_tui.core.limits import restore_descriptor_limit
 from mproc_tui.core.stack_dumps import register_stack_dumps
 from mproc_tui.core.target_reference import load_target
@@ -57,6 +58,7 @@ def run_worker(launch: WorkerLaunch) -> None:
         with contextlib.suppress(OSError):
             os.close(descriptor)
     _restore_default_signals()
+    give_back_python_thresholds()
     _forget_the_apps_fork_server()
     restore_descriptor_limit()  # the user's, not the app's raised one
     _lead_own_process_group()

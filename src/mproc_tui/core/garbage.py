@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import gc
 
+PYTHON_THRESHOLDS = gc.get_threshold()  # as the interpreter started, before any tuning
+
 
 def tune_garbage_collector() -> None:
     """Let log records die young instead of being promoted into full collections.
@@ -16,6 +18,12 @@ def tune_garbage_collector() -> None:
     (tests/bench/bench_logs.py, 4 flooding workers, 2 cores).
     """
     gc.set_threshold(50_000, 20, 20)
+
+
+def give_back_python_thresholds() -> None:
+    """In a worker forked from the app: the user's code collects as Python does, not as
+    the app was tuned (a ``fork`` worker inherited the app's thresholds)."""
+    gc.set_threshold(*PYTHON_THRESHOLDS)
 
 
 _frozen = False
