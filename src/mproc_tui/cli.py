@@ -14,7 +14,6 @@ from mproc_tui import __version__
 from mproc_tui.cli_keep import add_keep_options, keep_from
 from mproc_tui.core.log_file import JsonLinesLog
 from mproc_tui.core.plan_error import PlanError
-from mproc_tui.core.supervisor import START_METHODS
 from mproc_tui.core.target_check import check_target
 from mproc_tui.core.target_reference import TargetError
 from mproc_tui.core.text import safe_text
@@ -31,6 +30,7 @@ from mproc_tui.core.worker_plan import (
     with_sleep,
 )
 from mproc_tui.core.worker_plan import parse_level as level_of
+from mproc_tui.core.workers import START_METHODS
 
 if TYPE_CHECKING:
     from mproc_tui.ui.app import MprocApp
@@ -374,7 +374,7 @@ def run_app(app: MprocApp) -> int:
     try:
         app.run()
     finally:
-        app.supervisor.shutdown(app.options.grace)
+        app.shut_down_workers(app.options.grace)
     return app.return_code or 0
 
 

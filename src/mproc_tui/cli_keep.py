@@ -7,9 +7,9 @@ from collections.abc import Callable
 from dataclasses import replace
 from functools import partial
 
-from mproc_tui.core.memory_limit import OVER_LIMIT_SECONDS
 from mproc_tui.core.plan_error import PlanError
 from mproc_tui.core.plan_options import (
+    OVER_LIMIT_SECONDS,
     KeepOptions,
     parse_max_restarts,
     parse_restart,

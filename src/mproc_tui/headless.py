@@ -123,7 +123,7 @@ def _run_workers(
         if not waited and not interrupted.is_set():
             _say("only daemon workers: like Python at exit, they are terminated now")
         supervisor.join_many(waited, until=interrupted.is_set, as_join=False)
-        ExitPolicy(supervisor, grace).run(wait=not interrupted.is_set())
+        ExitPolicy(lambda: supervisor, grace).run(wait=not interrupted.is_set())
         failed = [
             status
             for status in supervisor.poll()

@@ -18,7 +18,7 @@ from mproc_tui.cli import (
 from mproc_tui.core.log_file import JsonLinesLog
 from mproc_tui.core.program import ProgramCommand
 from mproc_tui.core.program_check import ProgramError, check_program
-from mproc_tui.core.supervisor import START_METHODS
+from mproc_tui.core.workers import START_METHODS
 
 if TYPE_CHECKING:
     from mproc_tui.ui.app import MprocApp

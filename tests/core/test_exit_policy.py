@@ -21,7 +21,7 @@ def test_daemons_end_first_and_the_others_are_left_to_the_second_step(
     supervisor = make_supervisor()
     daemon = supervisor.spawn(WorkerSpec(args=(60,), daemon=True))
     other = supervisor.spawn(WorkerSpec(args=(60,)))
-    policy = ExitPolicy(supervisor, grace=1.0)
+    policy = ExitPolicy(lambda: supervisor, grace=1.0)
     assert policy.stage is ExitStage.RUNNING
     assert policy.begin()
     assert not policy.begin()  # one exit at a time
@@ -38,7 +38,7 @@ def test_daemons_end_first_and_the_others_are_left_to_the_second_step(
 def test_cancel_between_the_steps_goes_back_to_running(make_supervisor: MakeSupervisor) -> None:
     supervisor = make_supervisor()
     other = supervisor.spawn(WorkerSpec(args=(60,)))
-    policy = ExitPolicy(supervisor, grace=1.0)
+    policy = ExitPolicy(lambda: supervisor, grace=1.0)
     policy.begin()
     policy.end_daemons()
     policy.cancel()
@@ -52,7 +52,7 @@ def test_waiting_joins_workers_that_end_by_themselves(
 ) -> None:
     supervisor = make_supervisor()
     workers = [supervisor.spawn(WorkerSpec(args=(seconds,))) for seconds in (0.3, 0.8)]
-    policy = ExitPolicy(supervisor, grace=1.0)
+    policy = ExitPolicy(lambda: supervisor, grace=1.0)
     policy.begin()
     policy.end_daemons()
     counts: list[tuple[int, ...]] = []
@@ -72,7 +72,7 @@ def test_waiting_joins_workers_that_end_by_themselves(
 def test_terminate_instead_cuts_a_wait_short(make_supervisor: MakeSupervisor) -> None:
     supervisor = make_supervisor()
     worker = supervisor.spawn(WorkerSpec(args=(60,)))
-    policy = ExitPolicy(supervisor, grace=1.0)
+    policy = ExitPolicy(lambda: supervisor, grace=1.0)
     assert not policy.terminate_instead()  # nothing to cut short yet
     policy.begin()
     policy.end_daemons()
@@ -94,7 +94,7 @@ def test_q_again_before_the_wait_has_begun_still_terminates(
 ) -> None:
     supervisor = make_supervisor()
     worker = supervisor.spawn(WorkerSpec(args=(60,)))
-    policy = ExitPolicy(supervisor, grace=1.0)
+    policy = ExitPolicy(lambda: supervisor, grace=1.0)
     policy.begin()
     policy.end_daemons()
     policy.choose(wait=True)  # on the event loop, the moment the dialog is answered
@@ -112,7 +112,7 @@ def test_terminating_escalates_after_the_grace_period(
     wait_until(
         lambda: any("ignoring SIGTERM" in m for m in collector.messages(stubborn)), 10, "ready"
     )
-    policy = ExitPolicy(supervisor, grace=0.5)
+    policy = ExitPolicy(lambda: supervisor, grace=0.5)
     seen: list[StopReport] = []
     policy.begin()
     policy.end_daemons()
@@ -130,7 +130,7 @@ def test_run_does_both_steps_without_asking(make_supervisor: MakeSupervisor) -> 
     supervisor = make_supervisor()
     daemon = supervisor.spawn(WorkerSpec(args=(60,), daemon=True))
     short = supervisor.spawn(WorkerSpec(args=(0.3,)))
-    report = ExitPolicy(supervisor, grace=1.0).run(wait=True)
+    report = ExitPolicy(lambda: supervisor, grace=1.0).run(wait=True)
     assert report.waited == 1
     assert supervisor.status(daemon).exit_code == -15
     assert supervisor.status(short).exit_code == 0
@@ -146,7 +146,7 @@ def test_run_without_waiting_terminates_everyone_in_one_grace_period(
         10,
         "both ignoring SIGTERM",
     )
-    policy = ExitPolicy(supervisor, grace=0.5)
+    policy = ExitPolicy(lambda: supervisor, grace=0.5)
     report = policy.run(wait=False)
     assert report.terminated == StopReport(signalled=2, escalated=2, ended=2)  # one stop
     assert policy.stage is ExitStage.DONE

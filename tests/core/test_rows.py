@@ -12,7 +12,7 @@ from mproc_tui.core.rows import (
     started_by,
     tree_order,
 )
-from mproc_tui.core.sampler import ChildSample, ProcessSample
+from mproc_tui.core.samples import ChildSample, ProcessSample
 from mproc_tui.core.text import plural, sparkline
 
 

@@ -10,7 +10,8 @@ import time
 
 import pytest
 
-from mproc_tui.core.sampler import Sampler, SampleRequest, SweepPacer
+from mproc_tui.core.sampler import Sampler
+from mproc_tui.core.samples import SampleRequest, SweepPacer
 
 
 def _sleep_forever() -> None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import logging
 
 from mproc_tui.core.rows import WorkerRow
-from mproc_tui.core.sampler import ChildSample
+from mproc_tui.core.samples import ChildSample
 
 
 def table_row(worker_id: int, state: str, **fields: object) -> WorkerRow:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from mproc_tui.core.rows import sort_rows
-from mproc_tui.core.sampler import ChildSample
+from mproc_tui.core.samples import ChildSample
 from mproc_tui.ui.columns import COLUMN_KEYS, child_cells, column_of, worker_cells
 from tests.core.test_rows import row
 

@@ -23,10 +23,12 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from mproc_tui.core.supervisor import Supervisor
 from mproc_tui.core.workers import StopReport
+
+if TYPE_CHECKING:  # (the app makes its supervisor after the first frame)
+    from mproc_tui.core.supervisor import Supervisor
 
 StopProgress = Callable[[StopReport], None]
 WaitProgress = Callable[[int, int], None]  # (ended, total)
@@ -67,14 +69,21 @@ class ExitPolicy:
     """
 
     def __init__(
-        self, supervisor: Supervisor, grace: float, program: WatchedProgram | None = None
+        self,
+        supervisor: Callable[[], Supervisor],
+        grace: float,
+        program: WatchedProgram | None = None,
     ) -> None:
-        self.supervisor = supervisor
+        self._supervisor = supervisor  # asked for when workers are ended, not before
         self.grace = grace
         self.program = program
         self._stage = ExitStage.RUNNING
         self._lock = threading.Lock()
         self._terminate = threading.Event()  # set: stop waiting, terminate the rest
+
+    @property
+    def supervisor(self) -> Supervisor:
+        return self._supervisor()
 
     @property
     def stage(self) -> ExitStage:

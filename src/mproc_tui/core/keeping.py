@@ -19,10 +19,11 @@ from mproc_tui.core.listener import LogListener
 from mproc_tui.core.memory_limit import Limited, MemoryNote, MemoryWatch
 from mproc_tui.core.process_control import signal_group
 from mproc_tui.core.restart_policy import RestartNote, RunEnd, restart_delay, restarts_in_a_row
-from mproc_tui.core.sampler import SampleRequest
+from mproc_tui.core.samples import SampleRequest
 from mproc_tui.core.spawner_thread import SpawnerThread
 from mproc_tui.core.timers import Timers
-from mproc_tui.core.workers import SupervisorError, WorkerRecord, WorkerSpec
+from mproc_tui.core.worker_record import WorkerRecord
+from mproc_tui.core.workers import SupervisorError, WorkerSpec
 
 
 class WorkerKeeping:

@@ -14,7 +14,8 @@ from mproc_tui.core.guardian import Guardian
 from mproc_tui.core.process_control import new_worker_process
 from mproc_tui.core.target_reference import absolute_reference
 from mproc_tui.core.worker_control import ControlLine
-from mproc_tui.core.workers import WorkerRecord, WorkerSpec
+from mproc_tui.core.worker_record import WorkerRecord
+from mproc_tui.core.workers import WorkerSpec
 
 
 @dataclass

@@ -13,10 +13,11 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from mproc_tui.core.sampler import Sampler, SampleRequest
+from mproc_tui.core.plan_options import OVER_LIMIT_SECONDS
+from mproc_tui.core.sampler import Sampler
+from mproc_tui.core.samples import SampleRequest
 from mproc_tui.core.text import format_bytes
 
-OVER_LIMIT_SECONDS = 5.0
 READ_EVERY = 1.0  # seconds between readings
 
 

@@ -18,6 +18,7 @@ from mproc_tui.core.restart_policy import Restart, RestartPolicy
 POLICY_KEYS = ("restart", "max_restarts", "backoff", "backoff_max", "max_rss")
 _SIZE = re.compile(r"\s*(\d+(?:\.\d+)?)\s*([kmgt]i?b?|b)?\s*", re.IGNORECASE)
 _LEAST_RSS = 1 << 20  # below a megabyte no Python process fits: a typo
+OVER_LIMIT_SECONDS = 5.0  # a worker over its max_rss this long is stopped (memory_limit.py)
 
 
 @dataclass(frozen=True)

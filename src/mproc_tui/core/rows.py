@@ -13,13 +13,14 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
-from mproc_tui.core.sampler import ChildSample, ProcessSample, Sampler, SampleRequest
-from mproc_tui.core.supervisor import Supervisor
+from mproc_tui.core.samples import ChildSample, ProcessSample, SampleRequest
 from mproc_tui.core.sync_table import SyncState, wait_text
 from mproc_tui.core.workers import Lifecycle, WorkerStatus
 
-if TYPE_CHECKING:  # (run mode only: not imported for a first frame that has no program)
+if TYPE_CHECKING:  # (imported after the first frame, or in run mode only)
     from mproc_tui.core.program import ProgramProcessStatus, ProgramRun
+    from mproc_tui.core.sampler import Sampler
+    from mproc_tui.core.supervisor import Supervisor
 
 HISTORY_LENGTH = 60  # CPU samples kept per worker for its sparkline
 ENDED = "ended"  # the state of a program's process that ended with an unknown exit code

@@ -17,12 +17,8 @@ from mproc_tui.core.process_control import (
     signal_strays,
     signal_worker,
 )
-from mproc_tui.core.workers import (
-    STOPPING_SIGNALS,
-    SupervisorError,
-    WorkerRecord,
-    wait_for_ends,
-)
+from mproc_tui.core.worker_record import WorkerRecord, wait_for_ends
+from mproc_tui.core.workers import STOPPING_SIGNALS, SupervisorError
 
 
 class WorkerSteering:

@@ -37,16 +37,14 @@ from mproc_tui.core.restart_policy import RestartNote
 from mproc_tui.core.spawner_thread import SpawnerThread
 from mproc_tui.core.start_batch import TWO_LANES_FROM, StartBatch
 from mproc_tui.core.steering import WorkerSteering
+from mproc_tui.core.worker_record import WorkerRecord, wait_for_ends
 from mproc_tui.core.workers import (
+    START_METHODS,
     StopReport,
     SupervisorError,
-    WorkerRecord,
     WorkerSpec,
     WorkerStatus,
-    wait_for_ends,
 )
-
-START_METHODS = ("forkserver", "spawn", "fork")
 
 
 class Supervisor(WorkerSteering, WorkerKeeping):

@@ -18,9 +18,8 @@ from typing import TYPE_CHECKING, Any
 
 from mproc_tui.core.plan_error import PlanError
 from mproc_tui.core.plan_options import POLICY_KEYS, KeepOptions, keep_options
-from mproc_tui.core.supervisor import START_METHODS
 from mproc_tui.core.target_reference import TargetError, resolve_reference
-from mproc_tui.core.workers import WorkerSpec
+from mproc_tui.core.workers import START_METHODS, WorkerSpec
 
 if TYPE_CHECKING:
     import tomllib

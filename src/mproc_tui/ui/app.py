@@ -2,7 +2,9 @@
 
 It builds the supervisor, the mailbox and the sampler, feeds the main screen with
 records and rows, shows long operations in the header, keeps the settings, and
-quits by the exit policy (``core/exit_policy.py``).
+quits by the exit policy (``quitting.py``). The supervisor and the sampler are made
+when first asked for, in practice once the first frame is drawn: their modules
+(multiprocessing's machinery, psutil) were a third of the imports before it.
 """
 
 from __future__ import annotations
@@ -17,23 +19,21 @@ from functools import partial
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import on, work
-from textual.app import App, SystemCommand
+from textual.app import SystemCommand
 from textual.binding import BindingType
 from textual.screen import Screen
 from textual.theme import Theme
 
 from mproc_tui.core.exit_policy import ExitPolicy, ExitStage
-from mproc_tui.core.exit_watchdog import exit_after
 from mproc_tui.core.garbage import freeze_what_start_up_made, tune_garbage_collector
 from mproc_tui.core.log_file import JsonLinesLog, fan_out
 from mproc_tui.core.mailbox import BatchMailbox
+from mproc_tui.core.on_first_use import OnFirstUse
 from mproc_tui.core.records import Record
 from mproc_tui.core.restart_policy import RestartNote
 from mproc_tui.core.rows import CpuHistory, WorkerRow, newly_failed, take_snapshot
-from mproc_tui.core.sampler import Sampler, SweepPacer
+from mproc_tui.core.samples import SweepPacer
 from mproc_tui.core.settings import load_settings, save_settings
-from mproc_tui.core.supervisor import Supervisor
-from mproc_tui.core.text import plural
 from mproc_tui.core.worker_plan import lesson_plans
 from mproc_tui.core.workers import FIRST_ROW
 from mproc_tui.ui.feedback import inform, warn
@@ -46,9 +46,9 @@ from mproc_tui.ui.messages import (
     RerunRequested,
     WorkersSampled,
 )
-from mproc_tui.ui.operation_progress import OperationProgress
 from mproc_tui.ui.options import AppOptions
-from mproc_tui.ui.screens.quit_screen import QuitChoice, QuitScreen
+from mproc_tui.ui.quitting import QuittingApp
+from mproc_tui.ui.screens.quit_screen import QuitScreen
 from mproc_tui.ui.strip_cycle import stop_strips_caching_themselves
 from mproc_tui.ui.widgets.key_footer import KeyFooter
 from mproc_tui.ui.widgets.log_pane import LogPane
@@ -59,21 +59,18 @@ from mproc_tui.ui.wording import (
     exit_words,
     failure,
     failure_title,
-    program_stop_progress,
     program_title,
-    quit_wait_progress,
-    stop_progress,
-    stop_summary,
-    waiting_to_quit,
 )
 
 if TYPE_CHECKING:
     from mproc_tui.core.program import ProgramCommand, ProgramRun
+    from mproc_tui.core.sampler import Sampler
+    from mproc_tui.core.supervisor import Supervisor
 
 EXIT_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 
 
-class MprocApp(App[None]):
+class MprocApp(QuittingApp):
     """Live table of worker processes beside their live logs."""
 
     TITLE = "mproc-tui"
@@ -88,15 +85,8 @@ class MprocApp(App[None]):
         self.options = options or AppOptions()
         self.mailbox = BatchMailbox(self._logs_waiting, limit=self.options.max_log_lines)
         records = self.mailbox if log_file is None else fan_out(log_file, self.mailbox)
-        self.supervisor = Supervisor(
-            records,
-            start_method=self.options.start_method,
-            level=self.options.level,
-            on_change=self._worker_changed,
-            on_restart=self._restart_noted,
-            on_memory=lambda note: warn(self, note.describe(), timeout=8),
-            grace=self.options.grace,
-        )
+        self._supervisor = OnFirstUse(self._make_supervisor)
+        self._sampler = OnFirstUse(_make_sampler)
         if log_file is not None:
             # In the TUI, stderr is the screen: a failing log file says so as a toast.
             log_file.on_error = lambda message: warn(self, message)
@@ -104,8 +94,7 @@ class MprocApp(App[None]):
         command = self.options.program
         self.program = None if command is None else self._watch(command)
         self._told: set[str] = set()  # what the user was told about this run
-        self.exit_policy = ExitPolicy(self.supervisor, self.options.grace, self.program)
-        self.sampler = Sampler()
+        self.exit_policy = ExitPolicy(self._supervisor, self.options.grace, self.program)
         self.settings = load_settings()
         self.cpu_history = CpuHistory()
         self._last_rows: dict[int, WorkerRow] = {}
@@ -114,8 +103,33 @@ class MprocApp(App[None]):
         self._pacer = SweepPacer()
         self._progress_texts: dict[int, str] = {}  # long operations under way: the header
         self._processes_started = False
-        self.main_screen = MainScreen(self.supervisor, self.options, self.program, self.exit_policy)
+        self.main_screen = MainScreen(
+            self._supervisor, self.options, self.program, self.exit_policy
+        )
         self.title = self._title([])
+
+    @property
+    def supervisor(self) -> Supervisor:
+        """Made on first use: by the first frame's KeysShown, or whatever needs it sooner."""
+        return self._supervisor()
+
+    def _make_supervisor(self) -> Supervisor:
+        from mproc_tui.core.supervisor import Supervisor
+
+        return Supervisor(
+            self._records,
+            start_method=self.options.start_method,
+            level=self.options.level,
+            on_change=self._worker_changed,
+            on_restart=self._restart_noted,
+            on_memory=lambda note: warn(self, note.describe(), timeout=8),
+            grace=self.options.grace,
+        )
+
+    def shut_down_workers(self, grace: float) -> None:
+        """Stop every worker (and the helpers); a supervisor never made has none."""
+        if self._supervisor.made:
+            self.supervisor.shutdown(grace)
 
     def _watch(self, command: ProgramCommand, first_row: int = FIRST_ROW) -> ProgramRun:
         """``mproc-tui run``: the program, its rows numbered from ``first_row``."""
@@ -185,7 +199,7 @@ class MprocApp(App[None]):
     def on_unmount(self) -> None:
         if self.program is not None:
             self.program.shutdown(self.options.grace)
-        self.supervisor.shutdown(self.options.grace)
+        self.shut_down_workers(self.options.grace)
 
     # -- data in: records and rows --------------------------------------------------------
 
@@ -219,7 +233,7 @@ class MprocApp(App[None]):
 
     def take_rows(self) -> list[WorkerRow]:
         """One sweep of every worker, on a sampling thread (see ``take_entries``)."""
-        return take_snapshot(self.supervisor, self.sampler, self.cpu_history, self.program)
+        return take_snapshot(self.supervisor, self._sampler(), self.cpu_history, self.program)
 
     @on(RefreshRequested)
     def refresh_workers(self) -> None:
@@ -279,10 +293,6 @@ class MprocApp(App[None]):
         title = program_title(program.command.describe(), len(rows), ended, code, dropped)
         return f"{title} · its agent did not load" if program.agent_missing else title
 
-    def _still_running(self) -> int:
-        """Non-daemon workers that still run, and the watched program if it does."""
-        return len(self.exit_policy.others()) + self.exit_policy.program_running()
-
     def on_progress_changed(self, message: ProgressChanged) -> None:
         """Long operations under way (joins, stops, quitting): the header's subtitle."""
         if message.text is None:
@@ -332,70 +342,8 @@ class MprocApp(App[None]):
         self.settings = replace(self.settings, theme=theme.name)
         save_settings(self.settings)
 
-    # -- quitting, by the exit policy -----------------------------------------------------
 
-    def action_request_quit(self) -> None:
-        """q: daemon workers are terminated now; then ask about non-daemon ones, if any."""
-        if self.exit_policy.terminate_instead():  # q again while waiting: stop them
-            inform(self, "Terminating the remaining workers…")
-        elif self.exit_policy.begin():
-            self.end_daemons_then_ask()
+def _make_sampler() -> Sampler:
+    from mproc_tui.core.sampler import Sampler  # (psutil: on the first sweep's thread)
 
-    def action_quit(self) -> None:  # type: ignore[override]
-        """The command palette's Quit takes the same path as q."""
-        self.action_request_quit()
-
-    @work(thread=True, group="quit")
-    def end_daemons_then_ask(self) -> None:
-        daemons = self.exit_policy.daemons()
-        if daemons:
-            inform(self, f"Terminating {plural(len(daemons), 'daemon worker')}…")
-        with OperationProgress(self) as progress:
-            report = self.exit_policy.end_daemons(
-                lambda so_far: progress.show(stop_progress("terminating", so_far))
-            )
-        self.call_from_thread(self._ask_about_the_rest, report.signalled)
-
-    def _ask_about_the_rest(self, daemons_stopped: int = 0) -> None:
-        running = self._still_running()
-        running_program = self.program if self.exit_policy.program_running() else None
-        program = running_program.command.describe() if running_program else None
-        if running:
-            question = QuitScreen(running, self.options.grace, program, daemons_stopped)
-            self.push_screen(question, self._quit_chosen)
-        else:
-            self._quit_chosen("wait")
-
-    def _quit_chosen(self, choice: QuitChoice | None) -> None:
-        if choice is None:
-            self.exit_policy.cancel()
-        else:
-            self.exit_policy.choose(wait=choice == "wait")  # now: q again terminates instead
-            self.end_the_rest_then_exit()
-
-    @work(thread=True, group="quit")
-    def end_the_rest_then_exit(self) -> None:
-        with OperationProgress(self) as progress:
-            others = self.exit_policy.others()
-            if self.exit_policy.stage is ExitStage.WAITING and others:
-                inform(self, waiting_to_quit(len(others)))
-            program = self.program.command.describe() if self.program else None
-            watched = program if self.exit_policy.program_running() else None
-            report = self.exit_policy.end_others(
-                on_wait=lambda ended, total: progress.show(
-                    quit_wait_progress(ended, total, watched)
-                ),
-                on_stop=lambda so_far: progress.show(stop_progress("terminating", so_far)),
-                on_program_stop=lambda: progress.show(
-                    program_stop_progress(program or "", self.options.grace)
-                ),
-            )
-            if report.terminated.signalled:
-                inform(self, stop_summary(report.terminated))
-        self.call_from_thread(self.exit)
-
-    def _exit_on_signal(self, signal_number: int) -> None:
-        """SIGINT, SIGTERM, SIGHUP: end now; the workers are stopped on the way out."""
-        exit_code = 128 + signal_number
-        exit_after(self.options.grace + 10.0, exit_code, lambda: self.supervisor.shutdown(0.5))
-        self.exit(return_code=exit_code)
+    return Sampler()

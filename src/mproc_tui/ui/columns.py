@@ -15,7 +15,7 @@ from typing import Any, NamedTuple
 from rich.cells import cell_len, set_cell_size
 
 from mproc_tui.core.rows import OWN, WorkerRow
-from mproc_tui.core.sampler import ChildSample
+from mproc_tui.core.samples import ChildSample
 from mproc_tui.core.text import (
     format_bytes,
     format_duration,

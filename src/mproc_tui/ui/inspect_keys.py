@@ -8,16 +8,15 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from mproc_tui.core.stack_text import StackReport
-from mproc_tui.core.stacks import read_stacks
-from mproc_tui.core.supervisor import Supervisor
 from mproc_tui.core.workers import SupervisorError
 from mproc_tui.ui.feedback import inform, reporting_errors, warn
 from mproc_tui.ui.worker_screen import WorkerScreen
 
-if TYPE_CHECKING:  # (run mode's modules: imported when a program is watched)
+if TYPE_CHECKING:  # (run mode's modules, and the process machinery: not at start)
     from mproc_tui.core.program import ProgramRun
     from mproc_tui.core.rows import WorkerRow
+    from mproc_tui.core.stack_text import StackReport
+    from mproc_tui.core.supervisor import Supervisor
 
 
 class InspectKeys(WorkerScreen):
@@ -56,6 +55,7 @@ class InspectKeys(WorkerScreen):
             return
         child_pid = self.worker_table.selected_child_pid
         name, pid, create_time = _chosen(row, status.pid, status.create_time, child_pid)
+        from mproc_tui.core.stacks import read_stacks  # (psutil: not at start)
         from mproc_tui.ui.screens.stack_screen import StackScreen  # (a dialog: not at start)
 
         reader = partial(read_stacks, program.stacks, name, pid, create_time)
@@ -108,6 +108,9 @@ def _read(
     create_time: float | None,
 ) -> StackReport:
     """On a thread: the worker's threads' names (it tells them), then its stacks."""
+    from mproc_tui.core.stack_text import StackReport
+    from mproc_tui.core.stacks import read_stacks  # (psutil: not at start)
+
     directory = supervisor.helpers.stacks
     if directory is None:  # no worker has started yet
         return StackReport(name, pid, problem=f"{name} cannot show its stack yet.")

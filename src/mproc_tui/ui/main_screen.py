@@ -8,6 +8,7 @@ key asks for a refresh of its own. Blocking calls run on thread workers.
 from __future__ import annotations
 
 import signal
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import work
@@ -19,7 +20,6 @@ from textual.widgets import Header, Static
 
 from mproc_tui.core.exit_policy import ExitPolicy
 from mproc_tui.core.rows import WorkerRow, started_by
-from mproc_tui.core.supervisor import Supervisor
 from mproc_tui.core.target_check import check_target
 from mproc_tui.core.text import plural
 from mproc_tui.core.worker_plan import WorkerPlan
@@ -45,6 +45,7 @@ from mproc_tui.ui.wording import (
 
 if TYPE_CHECKING:
     from mproc_tui.core.program import ProgramRun
+    from mproc_tui.core.supervisor import Supervisor
     from mproc_tui.ui.screens.children_screen import ChildrenChoice
     from mproc_tui.ui.screens.signal_screen import SignalChoice
 
@@ -92,7 +93,7 @@ class MainScreen(JoinKeys, InspectKeys, SyncKeys):
 
     def __init__(
         self,
-        supervisor: Supervisor,
+        supervisor: Callable[[], Supervisor],
         options: AppOptions,
         program: ProgramRun | None = None,
         exit_policy: ExitPolicy | None = None,

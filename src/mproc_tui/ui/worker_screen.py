@@ -8,12 +8,12 @@ actions are grouped by what they do, one class each (``join_keys.py``,
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from textual.screen import Screen
 
 from mproc_tui.core.exit_policy import ExitPolicy, ExitStage
-from mproc_tui.core.supervisor import Supervisor
 from mproc_tui.core.workers import FIRST_ROW
 from mproc_tui.ui.feedback import warn
 from mproc_tui.ui.options import AppOptions
@@ -21,6 +21,7 @@ from mproc_tui.ui.widgets.worker_table import WorkerTable
 
 if TYPE_CHECKING:
     from mproc_tui.core.program import ProgramRun
+    from mproc_tui.core.supervisor import Supervisor
 
 
 class WorkerScreen(Screen[None]):
@@ -28,19 +29,23 @@ class WorkerScreen(Screen[None]):
 
     def __init__(
         self,
-        supervisor: Supervisor,
+        supervisor: Callable[[], Supervisor],
         options: AppOptions,
         program: ProgramRun | None = None,
         exit_policy: ExitPolicy | None = None,
     ) -> None:
         super().__init__()
-        self.supervisor = supervisor
+        self._supervisor = supervisor  # made when first asked for: after the first frame
         self.exit_policy = exit_policy  # while the app quits, nothing new starts
         self.options = options
         self.program = program  # mproc-tui run: the watched program, whose rows share the table
         # Made here and held, never queried: the app hands rows to it from its first
         # moment, before this screen is mounted, and while dialogs show.
         self.worker_table = WorkerTable(id="workers")
+
+    @property
+    def supervisor(self) -> Supervisor:
+        return self._supervisor()
 
     def _selected(self) -> int | None:
         worker_id = self.worker_table.selected_worker_id

@@ -18,7 +18,6 @@ from mproc_tui.catalog import BUILT_INS
 from mproc_tui.core.plan_error import PlanError
 from mproc_tui.core.plan_options import KeepOptions, keep_options
 from mproc_tui.core.restart_policy import Restart
-from mproc_tui.core.supervisor import START_METHODS
 from mproc_tui.core.target_reference import TargetError
 from mproc_tui.core.text import safe_text
 from mproc_tui.core.worker_plan import (
@@ -31,6 +30,7 @@ from mproc_tui.core.worker_plan import (
     parse_kwargs,
     parse_level,
 )
+from mproc_tui.core.workers import START_METHODS
 from mproc_tui.ui.screens.dialog import Dialog
 
 TargetCheck = Callable[[str], None]
