@@ -187,8 +187,9 @@ class MprocApp(QuittingApp):
         if self._processes_started:
             return
         self._processes_started = True
-        freeze_what_start_up_made()
-        self.supervisor.start_helpers()
+        supervisor, _ = self.supervisor, self._sampler()  # made (their modules imported) ...
+        freeze_what_start_up_made()  # ... before the freeze: they live as long as the app
+        supervisor.start_helpers()
         if self.program is not None:
             self.supervisor.guard_group(self.program.start())  # it leads its own group
         plans = lesson_plans(self.options.sleep) if self.options.demo else self.options.workers
