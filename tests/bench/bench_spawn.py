@@ -80,6 +80,9 @@ async def app_rate(count: int) -> dict[str, float]:
     ticks: list[tuple[float, float]] = []
     yardstick = MachineYardstick()
     async with app.run_test(size=(200, 60)):
+        # Made before the clock starts, as the command makes it (on a thread, once the
+        # first frame is drawn) before it starts its own workers (--count 1000).
+        supervisor = app.supervisor
         with yardstick:
             done = asyncio.Event()
             lag = asyncio.create_task(timer_lateness(ticks, done))
@@ -91,7 +94,7 @@ async def app_rate(count: int) -> dict[str, float]:
             done.set()
             await lag
         started = len(first.seen)
-        app.supervisor.shutdown(1.0)
+        supervisor.shutdown(1.0)
     return {
         "workers": count,
         "started": started,

@@ -41,6 +41,7 @@ from mproc_tui.ui.keys import APP_KEYS, key_text
 from mproc_tui.ui.main_screen import MainScreen
 from mproc_tui.ui.messages import (
     LogsWaiting,
+    MachineryMade,
     ProgressChanged,
     RefreshRequested,
     RerunRequested,
@@ -182,6 +183,15 @@ class MprocApp(QuittingApp):
         self.set_timer(1.0, self._start_processes)
 
     @on(KeyFooter.KeysShown)
+    @work(thread=True, group="machinery")
+    def _make_machinery(self) -> None:
+        """Once the first frame is drawn: the supervisor and the sampler, made on a thread,
+        since importing their modules takes about 50 ms of CPU that keys would wait for."""
+        self._supervisor()
+        self._sampler()
+        self.post_message(MachineryMade())
+
+    @on(MachineryMade)
     def _start_processes(self) -> None:
         """The helpers, the watched program, the first workers: once."""
         if self._processes_started:
@@ -189,7 +199,7 @@ class MprocApp(QuittingApp):
         self._processes_started = True
         supervisor, _ = self.supervisor, self._sampler()  # made (their modules imported) ...
         freeze_what_start_up_made()  # ... before the freeze: they live as long as the app
-        supervisor.start_helpers()
+        supervisor.start_helpers()  # (on the main thread: see core/helpers.py)
         if self.program is not None:
             self.supervisor.guard_group(self.program.start())  # it leads its own group
         plans = lesson_plans(self.options.sleep) if self.options.demo else self.options.workers

@@ -38,3 +38,8 @@ class ProgressChanged(Message):
     operation: int
     text: str | None
     summary: str | None = None  # said once, as a toast, when the operation is over
+
+
+@dataclass
+class MachineryMade(Message):
+    """The supervisor and the sampler are made, their modules imported off the event loop."""
