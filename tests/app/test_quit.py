@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+import threading
+
+from mproc_tui.core.exit_policy import ExitStage
+from mproc_tui.core.supervisor import Supervisor
+from mproc_tui.ui.app import MprocApp
+from mproc_tui.ui.options import AppOptions
 from mproc_tui.ui.screens.quit_screen import QuitScreen
 from mproc_tui.ui.screens.spawn_screen import SpawnScreen
 from tests.app.helpers import (
@@ -191,3 +197,33 @@ async def test_the_dialog_says_the_daemons_are_already_gone_and_cancel_keeps_the
         daemon = next(int(row["pid"]) for row in rows if row["daemon"] == "yes")
         other = next(int(row["pid"]) for row in rows if row["daemon"] == "no")
         assert gone(daemon) and not gone(other)
+
+
+class HeldMachinery(MprocApp):
+    """Its supervisor is made only once the test lets it: the moments after the first
+    frame, while the process machinery is still being made on its thread."""
+
+    def __init__(self, release: threading.Event) -> None:
+        super().__init__(AppOptions(demo=True, grace=1.0))
+        self.release = release
+
+    def _make_supervisor(self) -> Supervisor:
+        assert self.release.wait(60)
+        return super()._make_supervisor()
+
+
+async def test_a_quit_begun_before_the_first_workers_start_starts_none() -> None:
+    """q before the lesson's workers have started: nothing starts, nothing is asked."""
+    release = threading.Event()
+    app = HeldMachinery(release)
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.press("q")
+            await wait_for(
+                pilot, lambda: app.exit_policy.stage is not ExitStage.RUNNING, "the quit"
+            )
+            release.set()
+            await wait_for(pilot, lambda: not app.is_running, "the app to exit")
+    finally:
+        release.set()
+    assert app.supervisor.poll() == []

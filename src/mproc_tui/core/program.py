@@ -353,7 +353,8 @@ class ProgramRun:
     def shutdown(self, grace: float) -> None:
         """Stop what still runs, deliver the last records, and remove the agent's files."""
         self.stop(grace)
-        self.ended.wait(timeout=5)
+        if self._popen is not None:  # (a run never started has nothing to deliver)
+            self.ended.wait(timeout=5)
         self._link.stop()
         self._orphans.release()
         self.sync.close()

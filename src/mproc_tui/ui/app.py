@@ -95,7 +95,8 @@ class MprocApp(QuittingApp):
         command = self.options.program
         self.program = None if command is None else self._watch(command)
         self._told: set[str] = set()  # what the user was told about this run
-        self.exit_policy = ExitPolicy(self._supervisor, self.options.grace, self.program)
+        # (the program joins the exit policy once it runs: a quit before asks nothing of it)
+        self.exit_policy = ExitPolicy(self._supervisor, self.options.grace)
         self.settings = load_settings()
         self.cpu_history = CpuHistory()
         self._last_rows: dict[int, WorkerRow] = {}
@@ -193,8 +194,9 @@ class MprocApp(QuittingApp):
 
     @on(MachineryMade)
     def _start_processes(self) -> None:
-        """The helpers, the watched program, the first workers: once."""
-        if self._processes_started:
+        """The helpers, the watched program, the first workers: once, and not while the
+        app quits (a quit begun before they start starts nothing; cancelled, it does)."""
+        if self._processes_started or self.exit_policy.stage is not ExitStage.RUNNING:
             return
         self._processes_started = True
         supervisor, _ = self.supervisor, self._sampler()  # made (their modules imported) ...
@@ -202,6 +204,7 @@ class MprocApp(QuittingApp):
         supervisor.start_helpers()  # (on the main thread: see core/helpers.py)
         if self.program is not None:
             self.supervisor.guard_group(self.program.start())  # it leads its own group
+            self.exit_policy.program = self.program
         plans = lesson_plans(self.options.sleep) if self.options.demo else self.options.workers
         specs = [plan.spec for plan in plans for _ in range(plan.count)]
         if specs:

@@ -38,6 +38,9 @@ class QuittingApp(App[None]):
     def shut_down_workers(self, grace: float) -> None:
         raise NotImplementedError
 
+    def _start_processes(self) -> None:
+        raise NotImplementedError
+
     def _still_running(self) -> int:
         """Non-daemon workers that still run, and the watched program if it does."""
         return len(self.exit_policy.others()) + self.exit_policy.program_running()
@@ -77,6 +80,7 @@ class QuittingApp(App[None]):
     def _quit_chosen(self, choice: QuitChoice | None) -> None:
         if choice is None:
             self.exit_policy.cancel()
+            self._start_processes()  # if the quit came before they started
         else:
             self.exit_policy.choose(wait=choice == "wait")  # now: q again terminates instead
             self.end_the_rest_then_exit()
