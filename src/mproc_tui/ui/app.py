@@ -203,7 +203,7 @@ class MprocApp(QuittingApp):
         freeze_what_start_up_made()  # ... before the freeze: they live as long as the app
         supervisor.start_helpers()  # (on the main thread: see core/helpers.py)
         if self.program is not None:
-            self.supervisor.guard_group(self.program.start())  # it leads its own group
+            supervisor.guard_group(self.program.start())  # it leads its own group
             self.exit_policy.program = self.program
         plans = lesson_plans(self.options.sleep) if self.options.demo else self.options.workers
         specs = [plan.spec for plan in plans for _ in range(plan.count)]
